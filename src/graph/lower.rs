@@ -1,0 +1,3 @@
+//! Lowering: the resolved environment becomes the resource graph.
+
+pub fn lower() {}

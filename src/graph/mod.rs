@@ -1,0 +1,292 @@
+//! The resource graph: one node per Azure resource, one edge per dependency.
+//!
+//! Every emitter walks [`ResourceGraph::in_order`], so dependencies always come
+//! before their dependents and the order is the same on every run.
+
+mod lower;
+pub mod resource;
+
+use std::collections::BTreeMap;
+
+use petgraph::algo::{tarjan_scc, toposort};
+use petgraph::graph::{DiGraph, NodeIndex};
+use serde::Serialize;
+
+pub use lower::lower;
+pub use resource::*;
+
+/// Facts about the whole environment that every target needs.
+#[derive(Clone, Debug, Serialize)]
+pub struct StackInfo {
+    pub environment: String,
+    pub workload: String,
+    pub location: String,
+    pub subscription_id: Option<String>,
+    /// `[outputs] azurerm_version`, e.g. `~> 4.0`.
+    pub azurerm_version: String,
+}
+
+/// A problem found while building the graph.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum GraphError {
+    /// The resources on one dependency cycle, by address, sorted.
+    Cycle(Vec<String>),
+    /// Two resources of one Azure type share a name in one scope.
+    Duplicate { first: ResId, second: ResId, name: String },
+}
+
+#[derive(Debug)]
+pub struct ResourceGraph {
+    pub info: StackInfo,
+    graph: DiGraph<Resource, ()>,
+    index: BTreeMap<ResId, NodeIndex>,
+    order: Vec<NodeIndex>,
+}
+
+impl ResourceGraph {
+    /// Builds the graph from resources; each depends on what [`dependencies`] names.
+    /// Nodes are inserted in sorted address order so ties in the topological order
+    /// break the same way every time.
+    pub fn new(info: StackInfo, mut resources: Vec<Resource>) -> Result<Self, Vec<GraphError>> {
+        resources.sort_by_key(|r| r.id.address());
+        let mut errors = duplicates(&resources);
+        let mut graph = DiGraph::new();
+        let mut index = BTreeMap::new();
+        for resource in resources {
+            let id = resource.id;
+            let node = graph.add_node(resource);
+            if index.insert(id, node).is_some() {
+                errors.push(GraphError::Duplicate { first: id, second: id, name: graph[node].name.clone() });
+            }
+        }
+        let mut edges = Vec::new();
+        for node in graph.node_indices() {
+            for dep in dependencies(&graph[node]) {
+                // A dependency on a resource that is not in the stack is a lowering bug.
+                let target = *index.get(&dep).unwrap_or_else(|| {
+                    panic!("{} depends on {} which is not in the graph", graph[node].id.address(), dep.address())
+                });
+                edges.push((target, node));
+            }
+        }
+        for (from, to) in edges {
+            graph.update_edge(from, to, ());
+        }
+        let order = match stable_toposort(&graph) {
+            Some(order) => order,
+            None => {
+                errors.extend(cycles(&graph));
+                Vec::new()
+            }
+        };
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+        Ok(Self { info, graph, index, order })
+    }
+
+    /// Resources in dependency order (each after everything it depends on).
+    pub fn in_order(&self) -> impl Iterator<Item = &Resource> {
+        self.order.iter().map(|&n| &self.graph[n])
+    }
+
+    pub fn get(&self, id: ResId) -> Option<&Resource> {
+        self.index.get(&id).map(|&n| &self.graph[n])
+    }
+
+    /// The resource, which the lowering guarantees to exist for this id.
+    pub fn expect(&self, id: ResId) -> &Resource {
+        self.get(id).unwrap_or_else(|| panic!("the stack always has {}", id.address()))
+    }
+
+    /// Direct dependencies of a resource, in address order.
+    pub fn depends_on(&self, id: ResId) -> Vec<ResId> {
+        let Some(&node) = self.index.get(&id) else { return Vec::new() };
+        let mut deps: Vec<ResId> = self
+            .graph
+            .neighbors_directed(node, petgraph::Direction::Incoming)
+            .map(|n| self.graph[n].id)
+            .collect();
+        deps.sort_by_key(|d| d.address());
+        deps
+    }
+
+    pub fn signalr(&self) -> (&Resource, &SignalR) {
+        match &self.expect(ResId::SignalR).settings {
+            Settings::SignalR(s) => (self.expect(ResId::SignalR), s),
+            _ => unreachable!("signalr.main holds SignalR settings"),
+        }
+    }
+
+    pub fn function_app(&self) -> (&Resource, &FunctionApp) {
+        match &self.expect(ResId::FunctionApp).settings {
+            Settings::FunctionApp(f) => (self.expect(ResId::FunctionApp), f),
+            _ => unreachable!("function_app.main holds FunctionApp settings"),
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.order.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.order.is_empty()
+    }
+}
+
+/// What a resource depends on: the resource group, plus every resource its settings name.
+pub fn dependencies(resource: &Resource) -> Vec<ResId> {
+    let mut deps = Vec::new();
+    if resource.id != ResId::ResourceGroup {
+        deps.push(ResId::ResourceGroup);
+    }
+    match &resource.settings {
+        Settings::ResourceGroup | Settings::LogAnalytics(_) | Settings::Storage(_) | Settings::ServicePlan(_) => {}
+        Settings::AppInsights(a) => deps.push(a.workspace),
+        Settings::PackageContainer(c) => deps.push(c.storage),
+        Settings::FunctionApp(f) => {
+            deps.extend([f.service_plan, f.storage, f.app_insights]);
+            deps.extend(f.flex.as_ref().map(|flex| flex.container));
+        }
+        Settings::SignalR(s) => deps.extend(s.upstream.as_ref().map(|u| u.function_app)),
+        Settings::SignalRNetworkAcl(acl) => deps.push(acl.signalr),
+        Settings::RoleAssignment(ra) => deps.extend([ra.scope, ra.principal]),
+    }
+    deps
+}
+
+/// Kahn's algorithm that always takes the smallest ready address, so the order
+/// depends only on the graph, not on insertion details.
+fn stable_toposort(graph: &DiGraph<Resource, ()>) -> Option<Vec<NodeIndex>> {
+    toposort(graph, None).ok()?;
+    let mut indegree: BTreeMap<NodeIndex, usize> = graph
+        .node_indices()
+        .map(|n| (n, graph.neighbors_directed(n, petgraph::Direction::Incoming).count()))
+        .collect();
+    let mut ready: std::collections::BTreeSet<(String, NodeIndex)> = indegree
+        .iter()
+        .filter(|(_, &d)| d == 0)
+        .map(|(&n, _)| (graph[n].id.address(), n))
+        .collect();
+    let mut order = Vec::with_capacity(graph.node_count());
+    while let Some(first) = ready.pop_first() {
+        let node = first.1;
+        order.push(node);
+        for next in graph.neighbors_directed(node, petgraph::Direction::Outgoing) {
+            let d = indegree.get_mut(&next).expect("every node has an in-degree");
+            *d -= 1;
+            if *d == 0 {
+                ready.insert((graph[next].id.address(), next));
+            }
+        }
+    }
+    Some(order)
+}
+
+fn cycles(graph: &DiGraph<Resource, ()>) -> Vec<GraphError> {
+    let mut found: Vec<Vec<String>> = tarjan_scc(graph)
+        .into_iter()
+        .filter(|scc| scc.len() > 1 || graph.contains_edge(scc[0], scc[0]))
+        .map(|scc| {
+            let mut names: Vec<String> = scc.iter().map(|&n| graph[n].id.address()).collect();
+            names.sort();
+            names
+        })
+        .collect();
+    found.sort();
+    found.into_iter().map(GraphError::Cycle).collect()
+}
+
+/// Resources of one Azure type with the same name (case-insensitive, as Azure compares).
+fn duplicates(resources: &[Resource]) -> Vec<GraphError> {
+    let mut seen: BTreeMap<(String, String), ResId> = BTreeMap::new();
+    let mut errors = Vec::new();
+    for r in resources {
+        let key = match &r.settings {
+            // Role assignments are unique per (scope, principal, role).
+            Settings::RoleAssignment(ra) => (
+                "role_assignment".to_string(),
+                format!("{}|{}|{}", ra.scope.address(), ra.principal.address(), ra.role_definition_id),
+            ),
+            _ => (r.id.kind().to_string(), r.name.to_lowercase()),
+        };
+        if let Some(&first) = seen.get(&key) {
+            errors.push(GraphError::Duplicate { first, second: r.id, name: r.name.clone() });
+        } else {
+            seen.insert(key, r.id);
+        }
+    }
+    errors
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn info() -> StackInfo {
+        StackInfo {
+            environment: "dev".into(),
+            workload: "chat".into(),
+            location: "eastus".into(),
+            subscription_id: None,
+            azurerm_version: "~> 4.0".into(),
+        }
+    }
+
+    fn res(id: ResId, settings: Settings) -> Resource {
+        Resource { id, name: id.kind().replace('_', "-"), tags: Tags::new(), settings }
+    }
+
+    fn acl() -> Settings {
+        Settings::SignalRNetworkAcl(NetworkAcl {
+            signalr: ResId::SignalR,
+            default_action: "Deny".into(),
+            public_allow: vec![],
+            public_deny: vec![],
+        })
+    }
+
+    #[test]
+    fn order_puts_dependencies_first_and_is_stable() {
+        let law = LogAnalytics { sku: "PerGB2018".into(), retention_days: 30, daily_quota_gb: None };
+        let appi = AppInsights { workspace: ResId::LogAnalytics, application_type: "web".into() };
+        let g = ResourceGraph::new(
+            info(),
+            vec![
+                res(ResId::AppInsights, Settings::AppInsights(appi)),
+                res(ResId::LogAnalytics, Settings::LogAnalytics(law)),
+                res(ResId::ResourceGroup, Settings::ResourceGroup),
+            ],
+        )
+        .expect("acyclic");
+        let order: Vec<String> = g.in_order().map(|r| r.id.address()).collect();
+        assert_eq!(order, ["resource_group.main", "log_analytics.main", "app_insights.main"]);
+        assert_eq!(g.depends_on(ResId::AppInsights), [ResId::LogAnalytics, ResId::ResourceGroup]);
+    }
+
+    #[test]
+    fn a_cycle_is_reported_with_its_members() {
+        let mut graph = DiGraph::<Resource, ()>::new();
+        let a = graph.add_node(res(ResId::SignalR, Settings::ResourceGroup));
+        let b = graph.add_node(res(ResId::FunctionApp, Settings::ResourceGroup));
+        let c = graph.add_node(res(ResId::Storage, Settings::ResourceGroup));
+        graph.add_edge(a, b, ());
+        graph.add_edge(b, a, ());
+        graph.add_edge(c, a, ());
+        assert!(stable_toposort(&graph).is_none());
+        assert_eq!(
+            cycles(&graph),
+            vec![GraphError::Cycle(vec!["function_app.main".into(), "signalr.main".into()])]
+        );
+    }
+
+    #[test]
+    fn duplicate_names_of_one_type_are_reported() {
+        let mut one = res(ResId::LogAnalytics, Settings::ResourceGroup);
+        one.name = "Same".into();
+        let mut two = res(ResId::LogAnalytics, Settings::ResourceGroup);
+        two.name = "same".into();
+        let errs = duplicates(&[one, two]);
+        assert_eq!(errs.len(), 1);
+    }
+}

@@ -1,0 +1,8 @@
+//! sigc: compiles one ENV.toml into the Azure SignalR serverless stack.
+//!
+//! Pipeline: parse (with spans) → resolve defaults and names → lower into the
+//! resource graph → policy rules → emit each target → verify the output against
+//! `schemas/` → the CLI writes atomically.
+
+pub mod emit;
+pub mod graph;
