@@ -277,14 +277,25 @@ pub enum UpstreamAuth {
 }
 
 /// The one upstream template that routes events to the function app's SignalR webhook.
+///
+/// The webhook needs the host system key `signalr_extension`, which exists only
+/// after code with a SignalR trigger is deployed (facts, pitfall P1). Every target
+/// therefore emits the upstream behind a switch that is off by default
+/// (`signalr_upstream_enabled` / `signalRUpstreamEnabled`), turned on by the second
+/// deploy step, once the code is published.
 #[derive(Clone, Debug, Serialize)]
 pub struct Upstream {
     pub function_app: ResId,
-    pub hub_pattern: String,
-    pub event_pattern: String,
-    pub category_pattern: String,
+    /// Each a hub name or `*`; ARM joins them with commas, azurerm takes the list.
+    pub hub_patterns: Vec<String>,
+    pub event_patterns: Vec<String>,
+    pub category_patterns: Vec<String>,
     pub auth: UpstreamAuth,
-    /// Path and query of the Functions SignalR webhook; the key is appended by each target.
+    /// Token audience (`managedIdentity.resource`, azurerm `user_assigned_identity_id`),
+    /// present exactly when `auth` is `ManagedIdentity`.
+    pub auth_resource: Option<String>,
+    /// Path of the Functions SignalR webhook, `/runtime/webhooks/signalr`; each target
+    /// puts `https://<default host name>` before it and `?code=<key>` after it.
     pub webhook_path: String,
 }
 
