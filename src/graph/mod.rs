@@ -5,6 +5,8 @@
 
 mod lower;
 pub mod resource;
+#[doc(hidden)]
+pub mod sample;
 
 use std::collections::BTreeMap;
 
