@@ -4,5 +4,9 @@
 //! resource graph → policy rules → emit each target → verify the output against
 //! `schemas/` → the CLI writes atomically.
 
+pub mod diag;
 pub mod emit;
 pub mod graph;
+pub mod model;
+pub mod parse;
+pub mod source;

@@ -1,0 +1,153 @@
+//! The serde mirror of ENV.toml (CONTRACT §3). Fields a diagnostic may point at are
+//! `Spanned`. Defaults are not applied here: `resolve` owns them.
+
+use std::collections::BTreeMap;
+
+use serde::Deserialize;
+use toml::Spanned;
+
+pub type S<T> = Spanned<T>;
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Env {
+    pub environment: S<Environment>,
+    #[serde(default)]
+    pub naming: Option<S<Naming>>,
+    pub signalr: S<SignalR>,
+    #[serde(default)]
+    pub storage: Option<S<Storage>>,
+    #[serde(default)]
+    pub monitoring: Option<S<Monitoring>>,
+    #[serde(default)]
+    pub functions: Option<S<Functions>>,
+    #[serde(default)]
+    pub outputs: Option<S<Outputs>>,
+    #[serde(default)]
+    pub policy: Option<S<Policy>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Environment {
+    pub name: S<String>,
+    pub workload: S<String>,
+    pub location: S<String>,
+    pub profile: Option<S<String>>,
+    pub subscription_id: Option<S<String>>,
+    #[serde(default)]
+    pub tags: BTreeMap<S<String>, S<String>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Naming {
+    pub pattern: Option<S<String>>,
+    pub compact_pattern: Option<S<String>>,
+    pub suffix: Option<S<String>>,
+    pub instance: Option<S<String>>,
+    #[serde(default)]
+    pub names: BTreeMap<S<String>, S<String>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SignalR {
+    pub sku: S<String>,
+    pub capacity: Option<S<u32>>,
+    pub service_mode: Option<S<String>>,
+    pub hubs: Option<S<Vec<S<String>>>>,
+    pub connectivity_logs: Option<S<bool>>,
+    pub messaging_logs: Option<S<bool>>,
+    pub http_request_logs: Option<S<bool>>,
+    pub local_auth: Option<S<bool>>,
+    pub public_network_access: Option<S<bool>>,
+    pub serverless_connection_timeout_seconds: Option<S<u32>>,
+    pub identity: Option<S<String>>,
+    pub load: Option<S<Load>>,
+    pub cors: Option<S<Cors>>,
+    pub network_acl: Option<S<NetworkAcl>>,
+    pub upstream: Option<S<Upstream>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Load {
+    pub concurrent_connections: Option<S<u64>>,
+    pub messages_per_day: Option<S<u64>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Cors {
+    pub allowed_origins: Option<S<Vec<S<String>>>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NetworkAcl {
+    pub default_action: Option<S<String>>,
+    pub public_allow: Option<S<Vec<S<String>>>>,
+    pub public_deny: Option<S<Vec<S<String>>>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Upstream {
+    pub hub_pattern: Option<S<String>>,
+    pub event_pattern: Option<S<String>>,
+    pub category_pattern: Option<S<String>>,
+    pub auth: Option<S<String>>,
+    pub audience: Option<S<String>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Storage {
+    pub sku: Option<S<String>>,
+    pub min_tls_version: Option<S<String>>,
+    pub allow_blob_public_access: Option<S<bool>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Monitoring {
+    pub retention_days: Option<S<u32>>,
+    pub daily_quota_gb: Option<S<f64>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Functions {
+    pub plan: Option<S<String>>,
+    pub runtime: Option<S<String>>,
+    pub runtime_version: Option<S<String>>,
+    pub https_only: Option<S<bool>>,
+    pub min_tls_version: Option<S<String>>,
+    pub cors_allowed_origins: Option<S<Vec<S<String>>>>,
+    #[serde(default)]
+    pub app_settings: BTreeMap<S<String>, S<String>>,
+    pub maximum_instance_count: Option<S<u32>>,
+    pub instance_memory_mb: Option<S<u32>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Outputs {
+    pub targets: Option<S<Vec<S<String>>>>,
+    pub azurerm_version: Option<S<String>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Policy {
+    #[serde(default)]
+    pub allow: Vec<S<Waiver>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Waiver {
+    pub rule: S<String>,
+    pub reason: S<String>,
+}

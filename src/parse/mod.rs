@@ -1,0 +1,77 @@
+//! ENV.toml text → [`model::Env`], or `input/*` diagnostics with spans.
+//!
+//! The only user of the `toml` API. Syntax errors come from the parser (all of
+//! them, with recovery); shape errors from the JSON Schema of ENV.toml, so a user
+//! sees every unknown key and bad value of a file in one run.
+
+pub mod schema;
+
+use toml::de::{DeTable, DeValue};
+use toml::Spanned;
+
+use crate::diag::Diagnostic;
+use crate::model::Env;
+use crate::source::SourceFile;
+
+/// Files above this size are refused before parsing: an ENV.toml is a few KB.
+pub const MAX_INPUT_BYTES: usize = 1024 * 1024;
+
+/// Parses and shape-checks one file.
+pub fn parse(source: &SourceFile) -> Result<Env, Vec<Diagnostic>> {
+    if source.text.len() > MAX_INPUT_BYTES {
+        return Err(vec![Diagnostic::error(
+            "input/too-large",
+            format!("the file is {} bytes, more than the {} bytes sigc reads", source.text.len(), MAX_INPUT_BYTES),
+        )
+        .primary(0..0, "file starts here")
+        .help("an ENV.toml describes one environment in a few KB: split or trim it")]);
+    }
+    let (root, errors) = DeTable::parse_recoverable(&source.text);
+    if !errors.is_empty() {
+        return Err(errors.iter().map(|e| syntax(source, e)).collect());
+    }
+    let root = Spanned::new(root.span(), DeValue::Table(root.into_inner()));
+    let problems = schema::validate(&root);
+    if !problems.is_empty() {
+        return Err(problems);
+    }
+    toml::from_str::<Env>(&source.text).map_err(|e| vec![syntax(source, &e)])
+}
+
+/// A parser or deserializer error as an `input/syntax` diagnostic.
+fn syntax(source: &SourceFile, error: &toml::de::Error) -> Diagnostic {
+    let span = error.span().unwrap_or(0..0);
+    let span = span.start.min(source.text.len())..span.end.min(source.text.len());
+    let message = error.message().trim().trim_end_matches('.').to_string();
+    let first = message.lines().next().unwrap_or("invalid TOML").to_string();
+    let mut first_chars = first.chars();
+    let lowered: String = first_chars.next().map(|c| c.to_lowercase().collect::<String>() + first_chars.as_str()).unwrap_or_default();
+    Diagnostic::error("input/syntax", format!("invalid TOML: {lowered}"))
+        .primary(span, "here")
+        .help("fix the TOML syntax; see https://toml.io/en/v1.0.0")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn src(text: &str) -> SourceFile {
+        SourceFile::new("env.toml", text.to_string())
+    }
+
+    #[test]
+    fn syntax_errors_are_located() {
+        let errs = parse(&src("[environment]\nname = \"dev\n")).unwrap_err();
+        assert_eq!(errs[0].rule, "input/syntax");
+        assert!(errs[0].primary_span().is_some());
+    }
+
+    #[test]
+    fn a_valid_file_deserialises() {
+        let env = parse(&src(
+            "[environment]\nname = \"dev\"\nworkload = \"chat\"\nlocation = \"eastus\"\n[signalr]\nsku = \"Free_F1\"\n",
+        ))
+        .unwrap();
+        assert_eq!(env.signalr.get_ref().sku.get_ref(), "Free_F1");
+    }
+}

@@ -1,0 +1,412 @@
+//! Checks a parsed TOML document against `schemas/env.schema.json`, collecting every
+//! problem with its span. The JSON Schema is the one description of ENV.toml: the same
+//! file drives these diagnostics, `sigc schema` and editor completion.
+//!
+//! Supports the subset the schema uses: type, properties, required,
+//! additionalProperties, propertyNames, maxProperties, enum, pattern, min/maxLength,
+//! minimum/maximum, items, min/maxItems, uniqueItems.
+
+use std::collections::HashMap;
+use std::sync::{Mutex, OnceLock};
+
+use regex::Regex;
+use serde_json::Value;
+use toml::de::DeValue;
+use toml::Spanned;
+
+use crate::diag::{closest, Diagnostic};
+
+/// The JSON Schema of ENV.toml, as shipped (CONTRACT §1 `sigc schema`).
+pub const ENV_SCHEMA: &str = include_str!("../../schemas/env.schema.json");
+
+fn schema() -> &'static Value {
+    static SCHEMA: OnceLock<Value> = OnceLock::new();
+    SCHEMA.get_or_init(|| serde_json::from_str(ENV_SCHEMA).expect("schemas/env.schema.json is valid JSON (tested)"))
+}
+
+/// Compiled `pattern`s, built once per process.
+fn regex(pattern: &str) -> Regex {
+    static CACHE: OnceLock<Mutex<HashMap<String, Regex>>> = OnceLock::new();
+    let cache = CACHE.get_or_init(Default::default);
+    let mut cache = cache.lock().unwrap_or_else(|e| e.into_inner());
+    cache
+        .entry(pattern.to_string())
+        .or_insert_with(|| Regex::new(pattern).expect("schema patterns are valid regexes (tested)"))
+        .clone()
+}
+
+/// Validates the whole document; an empty result means it has the shape of ENV.toml.
+pub fn validate(root: &Spanned<DeValue<'_>>) -> Vec<Diagnostic> {
+    let mut cx = Cx { diagnostics: Vec::new() };
+    cx.value(schema(), root, &mut Vec::new(), None);
+    cx.diagnostics
+}
+
+struct Cx {
+    diagnostics: Vec<Diagnostic>,
+}
+
+/// `signalr.network_acl.default_action` style, for messages.
+fn dotted(path: &[String]) -> String {
+    if path.is_empty() {
+        "the document".to_string()
+    } else {
+        path.join(".")
+    }
+}
+
+fn table_name(path: &[String]) -> String {
+    if path.is_empty() {
+        "the top level".to_string()
+    } else {
+        format!("`[{}]`", path.join("."))
+    }
+}
+
+fn describe(value: &DeValue<'_>) -> &'static str {
+    match value {
+        DeValue::String(_) => "a string",
+        DeValue::Integer(_) => "an integer",
+        DeValue::Float(_) => "a float",
+        DeValue::Boolean(_) => "a boolean",
+        DeValue::Datetime(_) => "a date-time",
+        DeValue::Array(_) => "an array",
+        DeValue::Table(_) => "a table",
+    }
+}
+
+fn expected(ty: &str) -> &'static str {
+    match ty {
+        "string" => "a string",
+        "integer" => "an integer",
+        "number" => "a number",
+        "boolean" => "a boolean (`true` or `false`)",
+        "array" => "an array",
+        _ => "a table",
+    }
+}
+
+/// The numeric value of a TOML integer or float.
+fn number(value: &DeValue<'_>) -> Option<f64> {
+    match value {
+        DeValue::Integer(i) => i64::from_str_radix(&i.as_str().replace('_', ""), i.radix()).ok().map(|n| n as f64),
+        DeValue::Float(f) => f.as_str().replace('_', "").parse().ok(),
+        _ => None,
+    }
+}
+
+/// A short rendering of a scalar for messages.
+fn show(value: &DeValue<'_>) -> String {
+    match value {
+        DeValue::String(s) => s.to_string(),
+        DeValue::Integer(i) => i.as_str().to_string(),
+        DeValue::Float(f) => f.as_str().to_string(),
+        DeValue::Boolean(b) => b.to_string(),
+        other => describe(other).to_string(),
+    }
+}
+
+fn json_matches(want: &Value, value: &DeValue<'_>) -> bool {
+    match (want, value) {
+        (Value::String(w), DeValue::String(s)) => w == s.as_ref(),
+        (Value::Number(w), v) => number(v).is_some_and(|n| w.as_f64() == Some(n)),
+        (Value::Bool(w), DeValue::Boolean(b)) => w == b,
+        _ => false,
+    }
+}
+
+fn type_ok(ty: &str, value: &DeValue<'_>) -> bool {
+    matches!(
+        (ty, value),
+        ("string", DeValue::String(_))
+            | ("integer", DeValue::Integer(_))
+            | ("number", DeValue::Integer(_) | DeValue::Float(_))
+            | ("boolean", DeValue::Boolean(_))
+            | ("array", DeValue::Array(_))
+            | ("object", DeValue::Table(_))
+    )
+}
+
+impl Cx {
+    fn push(&mut self, d: Diagnostic) {
+        self.diagnostics.push(d);
+    }
+
+    /// `key_span` is where the key was written, for findings about the key itself.
+    fn value(&mut self, schema: &Value, value: &Spanned<DeValue<'_>>, path: &mut Vec<String>, key_span: Option<std::ops::Range<usize>>) {
+        let span = value.span();
+        let inner = value.get_ref();
+        if let Some(ty) = schema.get("type").and_then(Value::as_str) {
+            if !type_ok(ty, inner) {
+                let hint = match (ty, inner) {
+                    ("boolean", DeValue::String(s)) if matches!(s.as_ref(), "true" | "false") => {
+                        Some(format!("write `{s}` without quotes"))
+                    }
+                    ("integer" | "number", DeValue::String(s)) if s.trim().parse::<f64>().is_ok() => {
+                        Some(format!("write `{}` without quotes", s.trim()))
+                    }
+                    ("string", DeValue::Integer(_) | DeValue::Float(_) | DeValue::Boolean(_)) => {
+                        Some(format!("quote the value: `\"{}\"`", show(inner)))
+                    }
+                    ("array", DeValue::String(s)) => Some(format!("write a list: `[\"{s}\"]`")),
+                    _ => None,
+                };
+                let mut d = Diagnostic::error(
+                    "input/wrong-type",
+                    format!("`{}` must be {}, found {}", dotted(path), expected(ty), describe(inner)),
+                )
+                .primary(span, format!("expected {}", expected(ty)));
+                if let Some(h) = hint {
+                    d = d.help(h);
+                }
+                self.push(d);
+                return;
+            }
+        }
+        match inner {
+            DeValue::Table(table) => self.table(schema, table, span, path),
+            DeValue::Array(items) => self.array(schema, items.iter().collect(), span, path),
+            _ => self.scalar(schema, inner, span, path, key_span),
+        }
+    }
+
+    fn table(&mut self, schema: &Value, table: &toml::de::DeTable<'_>, span: std::ops::Range<usize>, path: &mut Vec<String>) {
+        let props = schema.get("properties").and_then(Value::as_object);
+        let extra = schema.get("additionalProperties");
+        let mut entries: Vec<_> = table.iter().collect();
+        entries.sort_by_key(|(k, _)| k.span().start);
+        if let Some(max) = schema.get("maxProperties").and_then(Value::as_u64) {
+            if entries.len() as u64 > max {
+                self.push(
+                    Diagnostic::error("input/too-many-entries", format!("`{}` has {} entries, at most {max} are allowed", dotted(path), entries.len()))
+                        .primary(entries[max as usize].0.span(), "one too many")
+                        .note("Azure allows at most 50 tags per resource; sigc adds 3 of its own"),
+                );
+            }
+        }
+        for (key, value) in entries {
+            let name: &str = key.get_ref();
+            if let Some(names) = schema.get("propertyNames") {
+                if let Some(pattern) = names.get("pattern").and_then(Value::as_str) {
+                    if !regex(pattern).is_match(name) {
+                        self.push(
+                            Diagnostic::error("input/invalid-value", format!("key `{name}` in `{}` is not a valid name", dotted(path)))
+                                .primary(key.span(), "invalid key")
+                                .note(format!("keys here must match `{pattern}`")),
+                        );
+                    }
+                }
+            }
+            let sub = props.and_then(|p| p.get(name));
+            path.push(name.to_string());
+            match (sub, extra) {
+                (Some(sub), _) => self.value(sub, value, path, Some(key.span())),
+                (None, Some(Value::Object(sub))) => self.value(&Value::Object(sub.clone()), value, path, Some(key.span())),
+                (None, _) => {
+                    path.pop();
+                    let mut d = Diagnostic::error("input/unknown-key", format!("unknown key `{name}` in {}", table_name(path)))
+                        .primary(key.span(), "unknown key");
+                    let known: Vec<&str> = props.map(|p| p.keys().map(String::as_str).collect()).unwrap_or_default();
+                    if let Some(near) = closest(name, known.iter().copied()) {
+                        d = d.help(format!("`{near}` is the closest key: rename `{name}` to `{near}`"));
+                    } else if !known.is_empty() {
+                        d = d.note(format!("the keys of {} are: {}", table_name(path), known.join(", ")));
+                    }
+                    self.push(d);
+                    continue;
+                }
+            }
+            path.pop();
+        }
+        for required in schema.get("required").and_then(Value::as_array).into_iter().flatten() {
+            let Some(required) = required.as_str() else { continue };
+            if table.get(required).is_none() {
+                let sub = props.and_then(|p| p.get(required));
+                let is_table = sub.and_then(|s| s.get("type")).and_then(Value::as_str) == Some("object");
+                let mut full = path.clone();
+                full.push(required.to_string());
+                let help = if is_table {
+                    format!("add a `[{}]` table", full.join("."))
+                } else {
+                    let example = sub.and_then(|s| s.get("examples")).and_then(|e| e.get(0)).cloned()
+                        .or_else(|| sub.and_then(|s| s.get("enum")).and_then(|e| e.get(0)).cloned())
+                        .map(|v| v.to_string())
+                        .unwrap_or_else(|| "...".to_string());
+                    format!("add `{required} = {example}` to {}", table_name(path))
+                };
+                // Point at the table header; for the top level, at the start of the file.
+                let at = if path.is_empty() { 0..0 } else { span.clone() };
+                self.push(
+                    Diagnostic::error("input/missing-key", format!("missing required key `{}`", dotted(&full)))
+                        .primary(at, format!("{} needs `{required}`", table_name(path)))
+                        .help(help),
+                );
+            }
+        }
+    }
+
+    fn array(&mut self, schema: &Value, items: Vec<&Spanned<DeValue<'_>>>, span: std::ops::Range<usize>, path: &mut Vec<String>) {
+        if let Some(min) = schema.get("minItems").and_then(Value::as_u64) {
+            if (items.len() as u64) < min {
+                self.push(
+                    Diagnostic::error("input/invalid-value", format!("`{}` needs at least {min} item{}", dotted(path), if min == 1 { "" } else { "s" }))
+                        .primary(span.clone(), "too few items"),
+                );
+            }
+        }
+        if let Some(max) = schema.get("maxItems").and_then(Value::as_u64) {
+            if items.len() as u64 > max {
+                self.push(
+                    Diagnostic::error("input/too-many-entries", format!("`{}` has {} items, at most {max} are allowed", dotted(path), items.len()))
+                        .primary(items[max as usize].span(), "one too many"),
+                );
+            }
+        }
+        let unique = schema.get("uniqueItems").and_then(Value::as_bool).unwrap_or(false);
+        let item_schema = schema.get("items");
+        let mut seen: Vec<(String, std::ops::Range<usize>)> = Vec::new();
+        for (i, item) in items.iter().enumerate() {
+            path.push(format!("{i}"));
+            if let Some(s) = item_schema {
+                self.value(s, item, path, None);
+            }
+            path.pop();
+            if unique {
+                let key = show(item.get_ref());
+                if let Some((_, first)) = seen.iter().find(|(k, _)| *k == key) {
+                    self.push(
+                        Diagnostic::error("input/duplicate-value", format!("`{key}` appears twice in `{}`", dotted(path)))
+                            .primary(item.span(), "duplicate")
+                            .secondary(first.clone(), "first listed here")
+                            .help("remove the second entry"),
+                    );
+                } else {
+                    seen.push((key, item.span()));
+                }
+            }
+        }
+    }
+
+    fn scalar(&mut self, schema: &Value, value: &DeValue<'_>, span: std::ops::Range<usize>, path: &[String], _key: Option<std::ops::Range<usize>>) {
+        let name = dotted(path);
+        if let Some(options) = schema.get("enum").and_then(Value::as_array) {
+            if !options.iter().any(|o| json_matches(o, value)) {
+                let shown = show(value);
+                let names: Vec<String> = options.iter().map(|o| o.as_str().map_or_else(|| o.to_string(), str::to_string)).collect();
+                let mut d = Diagnostic::error("input/invalid-value", format!("`{shown}` is not a valid value for `{name}`"))
+                    .primary(span.clone(), "not an allowed value");
+                let near = closest(&shown, names.iter().map(String::as_str));
+                if names.len() <= 12 {
+                    d = d.note(format!("allowed values: {}", names.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ")));
+                }
+                d = match near {
+                    Some(n) => d.help(format!("`{n}` is the closest allowed value")),
+                    None => d.help(format!("use one of the allowed values{}", if names.len() > 12 { " (`sigc schema` lists them)" } else { "" })),
+                };
+                self.push(d);
+                return;
+            }
+        }
+        if let DeValue::String(s) = value {
+            let len = s.chars().count() as u64;
+            if let Some(min) = schema.get("minLength").and_then(Value::as_u64) {
+                if len < min {
+                    self.push(Diagnostic::error("input/invalid-value", format!("`{name}` must not be shorter than {min} character{}", if min == 1 { "" } else { "s" })).primary(span.clone(), "too short"));
+                    return;
+                }
+            }
+            if let Some(max) = schema.get("maxLength").and_then(Value::as_u64) {
+                if len > max {
+                    self.push(
+                        Diagnostic::error("input/invalid-value", format!("`{name}` is {len} characters long, at most {max} are allowed"))
+                            .primary(span.clone(), "too long"),
+                    );
+                    return;
+                }
+            }
+            if let Some(pattern) = schema.get("pattern").and_then(Value::as_str) {
+                if !regex(pattern).is_match(s) {
+                    let what = schema.get("description").and_then(Value::as_str).unwrap_or("");
+                    self.push(
+                        Diagnostic::error("input/invalid-value", format!("`{s}` is not a valid value for `{name}`"))
+                            .primary(span.clone(), "does not match the expected format")
+                            .note(format!("`{name}`: {what} It must match `{pattern}`")),
+                    );
+                }
+            }
+        }
+        if let Some(n) = number(value) {
+            let min = schema.get("minimum").and_then(Value::as_f64);
+            let max = schema.get("maximum").and_then(Value::as_f64);
+            let below = min.is_some_and(|m| n < m);
+            let above = max.is_some_and(|m| n > m);
+            if below || above || !n.is_finite() {
+                let range = match (min, max) {
+                    (Some(a), Some(b)) => format!("from {a} to {b}"),
+                    (Some(a), None) => format!("at least {a}"),
+                    (None, Some(b)) => format!("at most {b}"),
+                    (None, None) => "a finite number".to_string(),
+                };
+                self.push(
+                    Diagnostic::error("input/out-of-range", format!("`{name}` = {} is out of range", show(value)))
+                        .primary(span, format!("must be {range}")),
+                );
+            } else if matches!(value, DeValue::Integer(_)) && number(value).is_none() {
+                self.push(Diagnostic::error("input/out-of-range", format!("`{name}` is too large")).primary(span, "does not fit"));
+            }
+        } else if matches!(value, DeValue::Integer(_)) {
+            self.push(Diagnostic::error("input/out-of-range", format!("`{name}` is too large")).primary(span, "does not fit in 64 bits"));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn check(text: &str) -> Vec<(String, String)> {
+        let (root, errors) = toml::de::DeTable::parse_recoverable(text);
+        assert!(errors.is_empty(), "{errors:?}");
+        let root = Spanned::new(root.span(), DeValue::Table(root.into_inner()));
+        validate(&root).into_iter().map(|d| { let at = text[d.primary_span().unwrap().clone()].to_string(); (d.rule, at) }).collect()
+    }
+
+    const MIN: &str = "[environment]\nname = \"dev\"\nworkload = \"chat\"\nlocation = \"eastus\"\n[signalr]\nsku = \"Free_F1\"\n";
+
+    #[test]
+    fn the_shortest_file_is_valid() {
+        assert_eq!(check(MIN), vec![]);
+    }
+
+    #[test]
+    fn every_problem_is_reported_at_its_value() {
+        let text = format!("{MIN}capacity = \"2\"\nskuu = 1\nservice_mode = \"Default\"\nhubs = [\"a\", \"a\"]\n");
+        let got = check(&text);
+        assert!(got.contains(&("input/wrong-type".into(), "\"2\"".into())), "{got:?}");
+        assert!(got.contains(&("input/unknown-key".into(), "skuu".into())), "{got:?}");
+        assert!(got.contains(&("input/invalid-value".into(), "\"Default\"".into())), "{got:?}");
+        assert!(got.contains(&("input/duplicate-value".into(), "\"a\"".into())), "{got:?}");
+    }
+
+    #[test]
+    fn missing_keys_point_at_their_table() {
+        let got = check("[environment]\nname = \"dev\"\n[signalr]\nsku = \"Free_F1\"\n");
+        assert_eq!(got.len(), 2, "{got:?}");
+        assert!(got.iter().all(|(rule, at)| rule == "input/missing-key" && at.starts_with("[environment]")), "{got:?}");
+    }
+
+    #[test]
+    fn the_schema_patterns_compile() {
+        fn walk(v: &Value) {
+            if let Some(p) = v.get("pattern").and_then(Value::as_str) {
+                Regex::new(p).unwrap();
+            }
+            match v {
+                Value::Object(m) => m.values().for_each(walk),
+                Value::Array(a) => a.iter().for_each(walk),
+                _ => {}
+            }
+        }
+        walk(schema());
+    }
+}
