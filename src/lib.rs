@@ -7,6 +7,9 @@
 pub mod diag;
 pub mod emit;
 pub mod graph;
+pub mod limits;
 pub mod model;
 pub mod parse;
+pub mod resolve;
 pub mod source;
+pub mod verify;

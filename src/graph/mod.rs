@@ -239,14 +239,6 @@ mod tests {
         Resource { id, name: id.kind().replace('_', "-"), tags: Tags::new(), settings }
     }
 
-    fn acl() -> Settings {
-        Settings::SignalRNetworkAcl(NetworkAcl {
-            signalr: ResId::SignalR,
-            default_action: "Deny".into(),
-            public_allow: vec![],
-            public_deny: vec![],
-        })
-    }
 
     #[test]
     fn order_puts_dependencies_first_and_is_stable() {

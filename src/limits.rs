@@ -1,0 +1,145 @@
+//! Typed, read-only access to `schemas/azure-limits.toml`: Azure's limits as data,
+//! each table with its source. Parsed once per process.
+
+use std::collections::BTreeMap;
+use std::sync::OnceLock;
+
+use serde::Deserialize;
+
+pub const AZURE_LIMITS: &str = include_str!("../schemas/azure-limits.toml");
+
+#[derive(Debug, Deserialize)]
+pub struct Limits {
+    pub sources: BTreeMap<String, String>,
+    pub naming: Naming,
+    pub signalr: SignalR,
+    pub functions: Functions,
+    pub roles: BTreeMap<String, RoleEntry>,
+}
+
+/// `[roles]` holds `source = [...]` beside `name = "guid"` entries.
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+pub enum RoleEntry {
+    Id(String),
+    Sources(Vec<String>),
+}
+
+#[derive(Debug, Deserialize)]
+pub struct Naming {
+    pub reserved_whole: Vec<String>,
+    pub reserved_substring: Vec<String>,
+    pub reserved_prefix: Vec<String>,
+    pub functions_host_id_prefix: usize,
+    pub resources: BTreeMap<String, NameRule>,
+    pub source: Vec<String>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct NameRule {
+    pub arm_type: String,
+    pub abbr: String,
+    pub min_length: usize,
+    pub max_length: usize,
+    pub regex: String,
+    pub allowed: String,
+    pub scope: String,
+    pub reserved_words: bool,
+    pub compact: bool,
+    pub source: Vec<String>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct SignalR {
+    pub skus: Vec<Sku>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct Sku {
+    pub name: String,
+    pub tier: String,
+    pub capacity_allowed: Vec<u32>,
+    pub capacity_default: u32,
+    pub concurrent_connections_per_unit: u64,
+    pub included_messages_per_unit_per_day: u64,
+    pub sla: bool,
+    pub extra_messages_billed: bool,
+    pub network_acl: bool,
+    pub disable_public_network: bool,
+    pub source: Vec<String>,
+}
+
+impl Sku {
+    /// The smallest offered capacity whose units cover `connections`, if any does.
+    pub fn capacity_for(&self, connections: u64) -> Option<u32> {
+        self.capacity_allowed
+            .iter()
+            .copied()
+            .find(|&c| u64::from(c) * self.concurrent_connections_per_unit >= connections)
+    }
+}
+
+#[derive(Debug, Deserialize)]
+pub struct Functions {
+    pub python_versions: BTreeMap<String, Vec<String>>,
+    pub y1_retirement: String,
+    pub flex_instance_memory_mb: Vec<u32>,
+    pub flex_instance_memory_default_mb: u32,
+    pub flex_maximum_instance_count_min: u32,
+    pub flex_maximum_instance_count_max: u32,
+    pub flex_maximum_instance_count_default: u32,
+    pub source: Vec<String>,
+}
+
+impl Limits {
+    pub fn sku(&self, name: &str) -> Option<&Sku> {
+        self.signalr.skus.iter().find(|s| s.name == name)
+    }
+
+    /// Name rule of a resource key (`signalr`, `storage_account`, ...).
+    pub fn name_rule(&self, key: &str) -> &NameRule {
+        self.naming.resources.get(key).unwrap_or_else(|| panic!("azure-limits.toml has a name rule for {key}"))
+    }
+
+    /// Built-in role definition GUID by its snake_case key.
+    pub fn role_id(&self, key: &str) -> &str {
+        match self.roles.get(key) {
+            Some(RoleEntry::Id(id)) => id,
+            _ => panic!("azure-limits.toml lists role {key}"),
+        }
+    }
+
+    /// The URL behind a source key, for notes and rule docs.
+    pub fn source_url(&self, key: &str) -> Option<&str> {
+        self.sources.get(key).map(String::as_str)
+    }
+}
+
+/// The embedded limits; a parse failure is a packaging bug caught by the tests.
+pub fn limits() -> &'static Limits {
+    static LIMITS: OnceLock<Limits> = OnceLock::new();
+    LIMITS.get_or_init(|| toml::from_str(AZURE_LIMITS).expect("schemas/azure-limits.toml is valid (tested)"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn limits_parse_and_hold_the_facts() {
+        let l = limits();
+        assert_eq!(l.sku("Free_F1").unwrap().capacity_allowed, [1]);
+        let s1 = l.sku("Standard_S1").unwrap();
+        assert_eq!(s1.capacity_for(25_000), Some(30));
+        assert_eq!(s1.capacity_for(100_001), None);
+        assert_eq!(l.sku("Premium_P2").unwrap().capacity_for(0), Some(100));
+        assert_eq!(l.name_rule("storage_account").abbr, "st");
+        assert_eq!(l.role_id("signalr_service_owner"), "7e4f1700-ea5a-4f59-8f37-079cfe29dce3");
+        for rule in l.naming.resources.values() {
+            regex::Regex::new(&rule.regex).unwrap();
+            for s in &rule.source {
+                assert!(l.source_url(s).is_some(), "source {s} is listed");
+            }
+        }
+    }
+}

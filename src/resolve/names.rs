@@ -1,0 +1,174 @@
+//! Resource names: `[naming.names]` wins, else the pattern rendered with minijinja
+//! (strict undefined) and the CAF abbreviation from `schemas/azure-limits.toml`.
+
+use std::collections::BTreeMap;
+use std::sync::OnceLock;
+
+use minijinja::{Environment, UndefinedBehavior};
+use serde::Serialize;
+
+use super::Setting;
+use crate::diag::Diagnostic;
+use crate::limits::limits;
+use crate::model::{Naming, S};
+
+pub const DEFAULT_PATTERN: &str = "{{ abbr }}-{{ workload }}-{{ env }}{{ suffix }}";
+pub const DEFAULT_COMPACT_PATTERN: &str = "{{ abbr }}{{ workload }}{{ env }}{{ suffix }}";
+pub const DEFAULT_INSTANCE: &str = "001";
+
+/// The seven named resources, keyed as in `[naming.names]` and azure-limits.toml.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum NameKey {
+    ResourceGroup,
+    Signalr,
+    StorageAccount,
+    LogAnalytics,
+    AppInsights,
+    ServicePlan,
+    FunctionApp,
+}
+
+impl NameKey {
+    pub const ALL: [NameKey; 7] = [
+        NameKey::ResourceGroup,
+        NameKey::Signalr,
+        NameKey::StorageAccount,
+        NameKey::LogAnalytics,
+        NameKey::AppInsights,
+        NameKey::ServicePlan,
+        NameKey::FunctionApp,
+    ];
+
+    pub fn key(self) -> &'static str {
+        match self {
+            NameKey::ResourceGroup => "resource_group",
+            NameKey::Signalr => "signalr",
+            NameKey::StorageAccount => "storage_account",
+            NameKey::LogAnalytics => "log_analytics",
+            NameKey::AppInsights => "app_insights",
+            NameKey::ServicePlan => "service_plan",
+            NameKey::FunctionApp => "function_app",
+        }
+    }
+
+    pub fn parse(key: &str) -> Option<NameKey> {
+        NameKey::ALL.into_iter().find(|k| k.key() == key)
+    }
+}
+
+/// Where a name came from, so a naming rule can point at what to change.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum NameSource {
+    /// `[naming.names] <key> = "..."`.
+    Explicit,
+    /// Rendered from `pattern` or `compact_pattern` (explicit or default).
+    Pattern { template: String, explicit: bool },
+}
+
+#[derive(Clone, Debug)]
+pub struct ResolvedName {
+    pub value: String,
+    /// The explicit name's span, the pattern's span, or the `[environment]` name it came from.
+    pub span: crate::source::Span,
+    pub source: NameSource,
+}
+
+#[derive(Serialize)]
+struct Vars<'a> {
+    abbr: &'a str,
+    workload: &'a str,
+    env: &'a str,
+    location: &'a str,
+    instance: &'a str,
+    suffix: &'a str,
+}
+
+fn jinja() -> &'static Environment<'static> {
+    static ENV: OnceLock<Environment<'static>> = OnceLock::new();
+    ENV.get_or_init(|| {
+        let mut env = Environment::new();
+        env.set_undefined_behavior(UndefinedBehavior::Strict);
+        // Names are not HTML: never escape.
+        env.set_auto_escape_callback(|_| minijinja::AutoEscape::None);
+        env
+    })
+}
+
+fn setting(field: &Option<S<String>>, default: &str, fallback: &crate::source::Span) -> Setting<String> {
+    match field {
+        Some(v) => Setting::explicit(v.get_ref().clone(), v.span()),
+        None => Setting::default(default.to_string(), fallback.clone()),
+    }
+}
+
+pub fn resolve_names(
+    naming: Option<&S<Naming>>,
+    env: &str,
+    workload: &str,
+    location: &str,
+) -> Result<BTreeMap<NameKey, ResolvedName>, Vec<Diagnostic>> {
+    let table = naming.map_or(0..0, |n| n.span());
+    let n = naming.map(|n| n.get_ref());
+    let pattern = setting(&n.and_then(|n| n.pattern.clone()), DEFAULT_PATTERN, &table);
+    let compact = setting(&n.and_then(|n| n.compact_pattern.clone()), DEFAULT_COMPACT_PATTERN, &table);
+    let suffix = n.and_then(|n| n.suffix.as_ref()).map_or("", |s| s.get_ref().as_str());
+    let instance = n.and_then(|n| n.instance.as_ref()).map_or(DEFAULT_INSTANCE, |s| s.get_ref().as_str());
+    let explicit: BTreeMap<&str, &S<String>> =
+        n.map(|n| n.names.iter().map(|(k, v)| (k.get_ref().as_str(), v)).collect()).unwrap_or_default();
+
+    let mut errors = Vec::new();
+    for key in explicit.keys() {
+        if NameKey::parse(key).is_none() {
+            let k = n.expect("explicit names come from [naming]").names.keys().find(|k| k.get_ref() == key).expect("key listed");
+            let keys: Vec<&str> = NameKey::ALL.iter().map(|k| k.key()).collect();
+            let mut d = Diagnostic::error("input/unknown-key", format!("unknown key `{key}` in `[naming.names]`"))
+                .primary(k.span(), "not a resource sigc names");
+            d = match crate::diag::closest(key, keys.iter().copied()) {
+                Some(near) => d.help(format!("`{near}` is the closest key: rename `{key}` to `{near}`")),
+                None => d.note(format!("the keys of `[naming.names]` are: {}", keys.join(", "))),
+            };
+            errors.push(d);
+        }
+    }
+
+    let mut names = BTreeMap::new();
+    for key in NameKey::ALL {
+        if let Some(v) = explicit.get(key.key()) {
+            names.insert(key, ResolvedName { value: v.get_ref().clone(), span: v.span(), source: NameSource::Explicit });
+            continue;
+        }
+        let rule = limits().name_rule(key.key());
+        let template = if rule.compact { &compact } else { &pattern };
+        let vars = Vars { abbr: &rule.abbr, workload, env, location, instance, suffix };
+        match jinja().render_str(&template.value, &vars) {
+            Ok(value) => {
+                names.insert(
+                    key,
+                    ResolvedName {
+                        value: value.trim().to_string(),
+                        span: template.span.clone(),
+                        source: NameSource::Pattern { template: template.value.clone(), explicit: template.explicit },
+                    },
+                );
+            }
+            Err(err) => {
+                let which = if rule.compact { "compact_pattern" } else { "pattern" };
+                let detail = err.detail().map(str::to_string).unwrap_or_else(|| err.kind().to_string());
+                let d = Diagnostic::error("naming/invalid-pattern", format!("`[naming] {which}` cannot be rendered: {detail}"))
+                    .primary(template.span.clone(), "this template")
+                    .resource(key.key())
+                    .note("the variables are `abbr`, `workload`, `env`, `location`, `instance` and `suffix`")
+                    .help(format!("fix the template; the default is `{}`", if rule.compact { DEFAULT_COMPACT_PATTERN } else { DEFAULT_PATTERN }));
+                if !errors.iter().any(|e: &Diagnostic| e.rule == d.rule && e.primary_span() == d.primary_span()) {
+                    errors.push(d);
+                }
+            }
+        }
+    }
+    if errors.is_empty() {
+        Ok(names)
+    } else {
+        Err(errors)
+    }
+}
