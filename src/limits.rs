@@ -101,6 +101,20 @@ impl Limits {
         self.naming.resources.get(key).unwrap_or_else(|| panic!("azure-limits.toml has a name rule for {key}"))
     }
 
+    /// The compiled name regex of a resource key, built once per process.
+    pub fn name_regex(&self, key: &str) -> &'static regex::Regex {
+        static REGEXES: OnceLock<BTreeMap<String, regex::Regex>> = OnceLock::new();
+        let all = REGEXES.get_or_init(|| {
+            limits()
+                .naming
+                .resources
+                .iter()
+                .map(|(k, r)| (k.clone(), regex::Regex::new(&r.regex).expect("limits regexes compile (tested)")))
+                .collect()
+        });
+        &all[key]
+    }
+
     /// Built-in role definition GUID by its snake_case key.
     pub fn role_id(&self, key: &str) -> &str {
         match self.roles.get(key) {

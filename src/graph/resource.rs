@@ -337,3 +337,35 @@ pub struct RoleAssignment {
     /// Always `ServicePrincipal` (avoids PrincipalNotFound on fresh identities).
     pub principal_type: String,
 }
+
+impl Resource {
+    /// The Azure resource type, as ARM names it (the same in every target).
+    pub fn azure_type(&self) -> &'static str {
+        match &self.settings {
+            Settings::ResourceGroup => "Microsoft.Resources/resourceGroups",
+            Settings::LogAnalytics(_) => "Microsoft.OperationalInsights/workspaces",
+            Settings::AppInsights(_) => "Microsoft.Insights/components",
+            Settings::Storage(_) => "Microsoft.Storage/storageAccounts",
+            Settings::PackageContainer(_) => "Microsoft.Storage/storageAccounts/blobServices/containers",
+            Settings::ServicePlan(_) => "Microsoft.Web/serverfarms",
+            Settings::FunctionApp(_) => "Microsoft.Web/sites",
+            Settings::SignalR(_) => "Microsoft.SignalRService/signalR",
+            Settings::SignalRNetworkAcl(_) => "Microsoft.SignalRService/signalR (networkACLs)",
+            Settings::RoleAssignment(_) => "Microsoft.Authorization/roleAssignments",
+        }
+    }
+
+    /// A one-line SKU or size summary, for `sigc plan`.
+    pub fn sku_summary(&self) -> Option<String> {
+        match &self.settings {
+            Settings::SignalR(s) => Some(format!("{} x{}", s.sku.name, s.sku.capacity)),
+            Settings::Storage(s) => Some(s.sku_name.clone()),
+            Settings::ServicePlan(p) => Some(p.plan.sku_name().to_string()),
+            Settings::LogAnalytics(l) => Some(l.sku.clone()),
+            Settings::FunctionApp(f) => Some(format!("{} {}", f.runtime, f.runtime_version)),
+            Settings::SignalRNetworkAcl(a) => Some(format!("default {}", a.default_action)),
+            Settings::RoleAssignment(r) => Some(r.role.display_name().to_string()),
+            _ => None,
+        }
+    }
+}

@@ -15,7 +15,7 @@ use crate::limits::limits;
 use crate::model::{Env, S};
 use crate::source::Span;
 
-pub use names::{NameKey, ResolvedName};
+pub use names::{NameKey, NameSource, ResolvedName};
 
 /// A final value and where it came from.
 #[derive(Clone, Debug, PartialEq)]

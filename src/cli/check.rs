@@ -1,0 +1,47 @@
+//! `sigc check`: the checks of `build`, no output files.
+
+use std::path::PathBuf;
+
+use sigc::diag::human::Style;
+use sigc::diag::FileReport;
+use sigc::{compile, Options};
+
+use super::{print_human, read, DiagFormat, FAILED, OK, USAGE};
+
+pub fn run(files: &[PathBuf], format: DiagFormat, deny_warnings: bool, style: Style) -> u8 {
+    let mut reports = Vec::new();
+    let mut code = OK;
+    for file in files {
+        let source = match read(file) {
+            Ok(s) => s,
+            Err(msg) => {
+                eprintln!("{msg}");
+                code = USAGE;
+                continue;
+            }
+        };
+        match compile(&source, &Options::default()) {
+            Ok(result) => reports.push(FileReport { source, diagnostics: result.diagnostics }),
+            Err(e) => {
+                eprintln!("sigc: internal error while checking `{}`: {e:#}", file.display());
+                code = USAGE;
+            }
+        }
+    }
+    match format {
+        DiagFormat::Human => {
+            print_human(&reports, style, false);
+            if reports.iter().all(|r| r.diagnostics.is_empty()) && code == OK {
+                eprintln!("sigc: {} file{} checked, no problems", reports.len(), if reports.len() == 1 { "" } else { "s" });
+            }
+        }
+        DiagFormat::Json => print!("{}", sigc::diag::json::render(&reports)),
+        DiagFormat::Sarif => print!("{}", sigc::diag::sarif::render(&reports, |id| sigc::policy::rule(id).map(|r| r.summary().to_string()))),
+    }
+    let errors: usize = reports.iter().map(FileReport::errors).sum();
+    let warnings: usize = reports.iter().map(FileReport::warnings).sum();
+    if errors > 0 || (deny_warnings && warnings > 0) {
+        code = code.max(FAILED);
+    }
+    code
+}

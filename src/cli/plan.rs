@@ -1,0 +1,131 @@
+//! `sigc plan`: the resolved stack in dependency order, in several formats.
+
+use std::fmt::Write;
+use std::path::Path;
+
+use serde_json::json;
+use sigc::diag::human::Style;
+use sigc::diag::FileReport;
+use sigc::graph::ResourceGraph;
+use sigc::{compile, Options};
+
+use super::{print_human, read, PlanFormat, FAILED, OK, USAGE};
+
+pub fn run(file: &Path, format: PlanFormat, style: Style) -> u8 {
+    let source = match read(file) {
+        Ok(s) => s,
+        Err(msg) => {
+            eprintln!("{msg}");
+            return USAGE;
+        }
+    };
+    let result = match compile(&source, &Options::default()) {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("sigc: internal error while planning `{}`: {e:#}", file.display());
+            return USAGE;
+        }
+    };
+    let failed = result.has_errors();
+    print_human(&[FileReport { source, diagnostics: result.diagnostics }], style, true);
+    let Some(graph) = result.graph.filter(|_| !failed) else { return FAILED };
+    let text = match format {
+        PlanFormat::Human => human(&graph),
+        PlanFormat::Markdown => markdown(&graph),
+        PlanFormat::Json => json_plan(&graph),
+        PlanFormat::Dot => dot(&graph),
+        PlanFormat::Mermaid => mermaid(&graph),
+    };
+    print!("{text}");
+    OK
+}
+
+fn deps(graph: &ResourceGraph, id: sigc::graph::ResId) -> Vec<String> {
+    graph.depends_on(id).into_iter().map(|d| d.address()).collect()
+}
+
+fn human(graph: &ResourceGraph) -> String {
+    let i = &graph.info;
+    let mut out = format!("environment `{}` of workload `{}` in {}: {} resources\n\n", i.environment, i.workload, i.location, graph.len());
+    for (n, r) in graph.in_order().enumerate() {
+        let _ = writeln!(out, "{:>2}. {}  {}", n + 1, r.id.address(), r.name);
+        let _ = writeln!(out, "    type: {}{}", r.azure_type(), r.sku_summary().map(|s| format!("  sku: {s}")).unwrap_or_default());
+        let d = deps(graph, r.id);
+        if !d.is_empty() {
+            let _ = writeln!(out, "    depends on: {}", d.join(", "));
+        }
+    }
+    out
+}
+
+fn markdown(graph: &ResourceGraph) -> String {
+    let i = &graph.info;
+    let mut out = format!(
+        "### sigc plan: `{}` ({}, {})\n\n| # | resource | name | type | sku | depends on |\n| --- | --- | --- | --- | --- | --- |\n",
+        i.environment, i.workload, i.location
+    );
+    for (n, r) in graph.in_order().enumerate() {
+        let cell = |s: &str| s.replace('|', "\\|");
+        let _ = writeln!(
+            out,
+            "| {} | `{}` | `{}` | {} | {} | {} |",
+            n + 1,
+            r.id.address(),
+            cell(&r.name),
+            r.azure_type(),
+            cell(&r.sku_summary().unwrap_or_default()),
+            deps(graph, r.id).iter().map(|d| format!("`{d}`")).collect::<Vec<_>>().join(", ")
+        );
+    }
+    out
+}
+
+fn json_plan(graph: &ResourceGraph) -> String {
+    let resources: Vec<_> = graph
+        .in_order()
+        .map(|r| {
+            json!({
+                "address": r.id.address(),
+                "name": r.name,
+                "type": r.azure_type(),
+                "sku": r.sku_summary(),
+                "depends_on": deps(graph, r.id),
+            })
+        })
+        .collect();
+    let doc = json!({"version": 1, "environment": graph.info.environment, "workload": graph.info.workload, "location": graph.info.location, "resources": resources});
+    serde_json::to_string_pretty(&doc).expect("JSON values serialise") + "\n"
+}
+
+fn quote(s: &str) -> String {
+    format!("\"{}\"", s.replace('\\', "\\\\").replace('"', "\\\""))
+}
+
+fn dot(graph: &ResourceGraph) -> String {
+    let mut out = String::from("digraph sigc {\n  rankdir=LR;\n  node [shape=box];\n");
+    for r in graph.in_order() {
+        let _ = writeln!(out, "  {} [label={}];", quote(&r.id.address()), quote(&format!("{}\n{}", r.id.address(), r.name)));
+    }
+    for r in graph.in_order() {
+        for d in deps(graph, r.id) {
+            let _ = writeln!(out, "  {} -> {};", quote(&d), quote(&r.id.address()));
+        }
+    }
+    out.push_str("}\n");
+    out
+}
+
+fn mermaid(graph: &ResourceGraph) -> String {
+    let id = |a: &str| a.replace('.', "_");
+    let mut out = String::from("flowchart LR\n");
+    for r in graph.in_order() {
+        let label = format!("{}<br/>{}", r.id.address(), r.name).replace('"', "#quot;");
+        let _ = writeln!(out, "  {}[\"{}\"]", id(&r.id.address()), label);
+    }
+    for r in graph.in_order() {
+        for d in deps(graph, r.id) {
+            let _ = writeln!(out, "  {} --> {}", id(&d), id(&r.id.address()));
+        }
+    }
+    out
+}

@@ -1,0 +1,4 @@
+//! `functions/*` rules: the function app.
+
+pub mod reserved_app_setting;
+pub mod runtime_not_supported;

@@ -1,0 +1,4 @@
+//! `graph/*` rules.
+
+pub mod cycle;
+pub mod duplicate_resource;

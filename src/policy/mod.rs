@@ -1,0 +1,223 @@
+//! Policy rules: the registry, levels per profile, waivers and the rule context.
+//!
+//! One rule per file (`policy/<family>/<rule_name>.rs`), its docs in its `///`
+//! lines (What it does / Why it matters / Example / How to fix / Source). Rules read
+//! the resolved environment and Azure limits; they never format output or touch the
+//! graph. `input/*` and `graph/*` are fixed errors, listed here for `sigc explain`.
+
+mod acl;
+mod functions;
+mod graph;
+mod input;
+mod naming;
+mod sku;
+mod upstream;
+
+use crate::diag::{Diagnostic, Severity};
+use crate::limits::{limits, Limits};
+use crate::resolve::{Profile, Resolved};
+
+/// The level of a rule in one profile; `None` means the rule does not run.
+pub type Level = Option<Severity>;
+
+pub struct Rule {
+    /// `family/name`, kebab-case.
+    pub id: &'static str,
+    pub production: Level,
+    pub development: Level,
+    /// Fixed diagnostics (`input/*`, `graph/*`) cannot be waived.
+    pub fixed: bool,
+    /// Markdown: What it does / Why it matters / Example / How to fix / Source.
+    pub docs: &'static str,
+    /// `None` for fixed rules, which the parser and lowering report.
+    pub check: Option<fn(&mut RuleCx<'_>)>,
+}
+
+impl Rule {
+    pub fn level(&self, profile: Profile) -> Level {
+        match profile {
+            Profile::Production => self.production,
+            Profile::Development => self.development,
+        }
+    }
+
+    /// The first line of the "What it does" section.
+    pub fn summary(&self) -> &'static str {
+        self.docs
+            .lines()
+            .skip_while(|l| !l.starts_with("## What it does"))
+            .nth(1)
+            .unwrap_or("")
+            .trim()
+    }
+}
+
+/// Declares `pub const RULE` from doc lines, an id and the levels per profile.
+macro_rules! declare_rule {
+    ($(#[doc = $doc:literal])* $id:literal, production = $p:ident, development = $d:ident, check = $check:path) => {
+        pub const RULE: $crate::policy::Rule = $crate::policy::Rule {
+            id: $id,
+            production: $crate::policy::level!($p),
+            development: $crate::policy::level!($d),
+            fixed: false,
+            docs: concat!($($doc, "\n"),*),
+            check: Some($check),
+        };
+    };
+    ($(#[doc = $doc:literal])* $id:literal, fixed) => {
+        pub const RULE: $crate::policy::Rule = $crate::policy::Rule {
+            id: $id,
+            production: Some($crate::diag::Severity::Error),
+            development: Some($crate::diag::Severity::Error),
+            fixed: true,
+            docs: concat!($($doc, "\n"),*),
+            check: None,
+        };
+    };
+}
+pub(crate) use declare_rule;
+
+macro_rules! level {
+    (error) => {
+        Some($crate::diag::Severity::Error)
+    };
+    (warning) => {
+        Some($crate::diag::Severity::Warning)
+    };
+    (off) => {
+        None
+    };
+}
+pub(crate) use level;
+
+/// Every rule sigc knows, fixed ones included, sorted by id.
+pub fn rules() -> &'static [Rule] {
+    RULES
+}
+
+pub fn rule(id: &str) -> Option<&'static Rule> {
+    RULES.iter().find(|r| r.id == id)
+}
+
+static RULES: &[Rule] = &[
+    acl::allow_and_deny_mixed::RULE,
+    functions::reserved_app_setting::RULE,
+    functions::runtime_not_supported::RULE,
+    graph::cycle::RULE,
+    graph::duplicate_resource::RULE,
+    input::duplicate_value::RULE,
+    input::invalid_value::RULE,
+    input::missing_key::RULE,
+    input::out_of_range::RULE,
+    input::syntax::RULE,
+    input::too_large::RULE,
+    input::too_many_entries::RULE,
+    input::unknown_key::RULE,
+    input::wrong_type::RULE,
+    naming::invalid_name::RULE,
+    naming::invalid_pattern::RULE,
+    naming::reserved_word::RULE,
+    sku::capacity_not_offered::RULE,
+    sku::feature_not_offered::RULE,
+    upstream::identity_auth_without_audience::RULE,
+];
+
+/// What a rule sees, and where it reports.
+pub struct RuleCx<'a> {
+    pub env: &'a Resolved,
+    pub limits: &'static Limits,
+    rule: &'static Rule,
+    severity: Severity,
+    out: &'a mut Vec<Diagnostic>,
+}
+
+impl RuleCx<'_> {
+    /// A diagnostic stamped with this rule's id and effective level.
+    pub fn diagnostic(&self, message: impl Into<String>) -> Diagnostic {
+        Diagnostic::new(self.rule.id, self.severity, message)
+    }
+
+    pub fn emit(&mut self, diagnostic: Diagnostic) {
+        self.out.push(diagnostic);
+    }
+
+    pub fn profile(&self) -> Profile {
+        self.env.profile.value
+    }
+}
+
+/// Runs every rule that is on in the environment's profile and not waived, then
+/// judges the waivers themselves.
+pub fn check(env: &Resolved) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    let waived: Vec<&str> = env.waivers.iter().map(|w| w.rule.value.as_str()).collect();
+    for rule in RULES {
+        let (Some(check), Some(severity)) = (rule.check, rule.level(env.profile.value)) else { continue };
+        if waived.contains(&rule.id) {
+            continue;
+        }
+        let mut cx = RuleCx { env, limits: limits(), rule, severity, out: &mut out };
+        check(&mut cx);
+    }
+    out.extend(check_waivers(env));
+    out
+}
+
+/// A waiver must name a known, waivable rule.
+fn check_waivers(env: &Resolved) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for w in &env.waivers {
+        let id = w.rule.value.as_str();
+        match rule(id) {
+            None => {
+                let mut d = Diagnostic::error("input/invalid-value", format!("`{id}` is not a sigc rule"))
+                    .primary(w.rule.span.clone(), "unknown rule");
+                if let Some(near) = crate::diag::closest(id, RULES.iter().map(|r| r.id)) {
+                    d = d.help(format!("`{near}` is the closest rule id"));
+                } else {
+                    d = d.help("run `sigc explain --all` for the list of rules");
+                }
+                out.push(d);
+            }
+            Some(r) if r.fixed => out.push(
+                Diagnostic::error("input/invalid-value", format!("`{id}` is a fixed error and cannot be waived"))
+                    .primary(w.rule.span.clone(), "not waivable")
+                    .help("fix the input instead; only policy rules can be waived"),
+            ),
+            Some(_) => {}
+        }
+    }
+    out
+}
+
+fn level_name(level: Level) -> &'static str {
+    level.map_or("off", Severity::as_str)
+}
+
+/// The documentation `sigc explain` prints for one rule.
+pub fn explain(rule: &Rule) -> String {
+    let levels = if rule.fixed {
+        "fixed error (cannot be waived)".to_string()
+    } else {
+        format!("production: {}, development: {}", level_name(rule.production), level_name(rule.development))
+    };
+    format!("# {}\n\nLevel: {levels}\n\n{}", rule.id, rule.docs)
+}
+
+/// The Markdown table of every rule with its levels per profile (`docs/rules.md`).
+pub fn table() -> String {
+    let mut out = String::from(
+        "# sigc rules\n\nGenerated from the rule registry (`sigc explain --all`); a test keeps it in sync.\n\n| rule | production | development | waivable | what it does |\n| --- | --- | --- | --- | --- |\n",
+    );
+    for r in RULES {
+        out.push_str(&format!(
+            "| `{}` | {} | {} | {} | {} |\n",
+            r.id,
+            level_name(r.production),
+            level_name(r.development),
+            if r.fixed { "no" } else { "yes" },
+            r.summary()
+        ));
+    }
+    out
+}

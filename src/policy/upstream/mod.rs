@@ -1,0 +1,3 @@
+//! `upstream/*` rules: the SignalR upstream to the function app.
+
+pub mod identity_auth_without_audience;
