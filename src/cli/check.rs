@@ -36,7 +36,7 @@ pub fn run(files: &[PathBuf], format: DiagFormat, deny_warnings: bool, style: St
             }
         }
         DiagFormat::Json => print!("{}", sigc::diag::json::render(&reports)),
-        DiagFormat::Sarif => print!("{}", sigc::diag::sarif::render(&reports, |id| sigc::policy::rule(id).map(|r| r.summary().to_string()))),
+        DiagFormat::Sarif => print!("{}", sigc::diag::sarif::render(&reports, |id| sigc::policy::rule(id).map(|r| r.summary()))),
     }
     let errors: usize = reports.iter().map(FileReport::errors).sum();
     let warnings: usize = reports.iter().map(FileReport::warnings).sum();

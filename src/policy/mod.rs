@@ -41,14 +41,21 @@ impl Rule {
         }
     }
 
-    /// The first line of the "What it does" section.
-    pub fn summary(&self) -> &'static str {
+    /// The docs as Markdown: `///` lines keep the space after the slashes, drop it.
+    pub fn text(&self) -> String {
+        self.docs.lines().map(|l| l.strip_prefix(' ').unwrap_or(l)).collect::<Vec<_>>().join("\n")
+    }
+
+    /// The first paragraph of the "What it does" section, on one line.
+    pub fn summary(&self) -> String {
         self.docs
             .lines()
-            .skip_while(|l| !l.starts_with("## What it does"))
-            .nth(1)
-            .unwrap_or("")
-            .trim()
+            .skip_while(|l| l.trim() != "## What it does")
+            .skip(1)
+            .take_while(|l| !l.trim().is_empty())
+            .map(str::trim)
+            .collect::<Vec<_>>()
+            .join(" ")
     }
 }
 
@@ -201,7 +208,7 @@ pub fn explain(rule: &Rule) -> String {
     } else {
         format!("production: {}, development: {}", level_name(rule.production), level_name(rule.development))
     };
-    format!("# {}\n\nLevel: {levels}\n\n{}", rule.id, rule.docs)
+    format!("# {}\n\nLevel: {levels}\n\n{}\n", rule.id, rule.text().trim_end())
 }
 
 /// The Markdown table of every rule with its levels per profile (`docs/rules.md`).

@@ -1,0 +1,286 @@
+//! The real binary against the contract: exit codes, what is written and when.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+const GOOD: &str = r#"[environment]
+name = "dev"
+workload = "chat"
+location = "eastus"
+profile = "development"
+
+[signalr]
+sku = "Free_F1"
+"#;
+
+const BAD: &str = r#"[environment]
+name = "dev"
+workload = "chat"
+location = "eastus"
+
+[signalr]
+sku = "Free_F1"
+capacity = 2
+"#;
+
+fn sigc(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_sigc"))
+        .args(args)
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("the sigc binary runs")
+}
+
+fn code(o: &Output) -> i32 {
+    o.status.code().expect("sigc exits normally, never by a signal")
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn workspace(files: &[(&str, &str)]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("temp dir");
+    for (name, text) in files {
+        let path = dir.path().join(name);
+        fs::create_dir_all(path.parent().unwrap()).unwrap();
+        fs::write(path, text).unwrap();
+    }
+    dir
+}
+
+/// Every file under `dir` with its contents, for byte-for-byte comparisons.
+fn tree(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in fs::read_dir(&d).unwrap().flatten() {
+            if e.path().is_dir() {
+                stack.push(e.path());
+            } else {
+                out.push((e.path().strip_prefix(dir).unwrap().to_path_buf(), fs::read(e.path()).unwrap()));
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+#[test]
+fn check_exit_codes_follow_the_contract() {
+    let ws = workspace(&[("good.toml", GOOD), ("bad.toml", BAD)]);
+    assert_eq!(code(&sigc(ws.path(), &["check", "good.toml"])), 0);
+    let bad = sigc(ws.path(), &["check", "bad.toml"]);
+    assert_eq!(code(&bad), 1);
+    assert!(stderr(&bad).contains("error[sku/capacity-not-offered]"), "{}", stderr(&bad));
+    assert!(stderr(&bad).contains(" --> bad.toml:8:12"), "{}", stderr(&bad));
+    assert_eq!(code(&sigc(ws.path(), &["check", "missing.toml"])), 2);
+    assert_eq!(code(&sigc(ws.path(), &["check", "good.toml", "bad.toml"])), 1);
+    assert_eq!(code(&sigc(ws.path(), &["frobnicate"])), 2);
+    assert_eq!(code(&sigc(ws.path(), &["check", "good.toml", "--format", "yaml"])), 2);
+}
+
+#[test]
+fn warnings_fail_only_with_deny_warnings() {
+    // Y1 on production is fine for the checks of this version only if no rule warns;
+    // the development profile relaxes nothing that is an error here.
+    let ws = workspace(&[("good.toml", GOOD)]);
+    let out = sigc(ws.path(), &["check", "good.toml", "--format", "json"]);
+    let doc: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    let warnings = doc["summary"]["warnings"].as_u64().unwrap();
+    let strict = sigc(ws.path(), &["check", "good.toml", "--deny-warnings"]);
+    assert_eq!(code(&strict), if warnings > 0 { 1 } else { 0 });
+}
+
+#[test]
+fn json_diagnostics_have_the_contract_shape() {
+    let ws = workspace(&[("bad.toml", BAD)]);
+    let out = sigc(ws.path(), &["check", "bad.toml", "--format", "json"]);
+    assert_eq!(code(&out), 1);
+    let doc: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(doc["version"], 1);
+    let d = &doc["diagnostics"][0];
+    for key in ["rule", "severity", "message", "path", "line", "column", "end_line", "end_column", "resource", "help"] {
+        assert!(d.get(key).is_some(), "missing {key} in {d}");
+    }
+    assert_eq!(d["rule"], "sku/capacity-not-offered");
+    assert_eq!((d["line"].as_u64(), d["column"].as_u64()), (Some(8), Some(12)));
+    assert_eq!(d["path"], "bad.toml");
+    assert_eq!(doc["summary"], serde_json::json!({"files": 1, "errors": 1, "warnings": 0}));
+}
+
+#[test]
+fn sarif_output_is_sarif_2_1_0() {
+    let ws = workspace(&[("bad.toml", BAD)]);
+    let out = sigc(ws.path(), &["check", "bad.toml", "--format", "sarif"]);
+    let doc: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(doc["version"], "2.1.0");
+    let result = &doc["runs"][0]["results"][0];
+    assert_eq!(result["ruleId"], "sku/capacity-not-offered");
+    assert_eq!(result["locations"][0]["physicalLocation"]["region"]["startLine"], 8);
+}
+
+#[test]
+fn build_writes_every_default_target() {
+    let ws = workspace(&[("good.toml", GOOD)]);
+    let out = sigc(ws.path(), &["build", "good.toml"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let root = ws.path().join("build/dev");
+    for f in [
+        "terraform/versions.tf",
+        "terraform/main.tf",
+        "terraform/outputs.tf",
+        "arm/azuredeploy.json",
+        "arm/azuredeploy.parameters.json",
+        "bicep/main.bicep",
+        "functions/function_app.py",
+        "functions/host.json",
+        "functions/requirements.txt",
+    ] {
+        assert!(root.join(f).is_file(), "missing {f}");
+    }
+    assert!(!root.join("terraform-json").exists(), "terraform-json is not a default target");
+    let all = sigc(ws.path(), &["build", "good.toml", "--target", "all", "--out", "other"]);
+    assert_eq!(code(&all), 0, "{}", stderr(&all));
+    assert!(ws.path().join("other/dev/terraform-json/main.tf.json").is_file());
+}
+
+#[test]
+fn a_failing_build_writes_nothing_and_keeps_the_previous_output() {
+    let ws = workspace(&[("env.toml", GOOD)]);
+    assert_eq!(code(&sigc(ws.path(), &["build", "env.toml"])), 0);
+    let before = tree(&ws.path().join("build"));
+    fs::write(ws.path().join("env.toml"), BAD).unwrap();
+    let out = sigc(ws.path(), &["build", "env.toml"]);
+    assert_eq!(code(&out), 1);
+    assert!(stderr(&out).contains("no artifacts were written"), "{}", stderr(&out));
+    assert_eq!(tree(&ws.path().join("build")), before, "the earlier build must stay byte-identical");
+
+    let fresh = workspace(&[("env.toml", BAD)]);
+    assert_eq!(code(&sigc(fresh.path(), &["build", "env.toml"])), 1);
+    assert!(!fresh.path().join("build").exists(), "nothing is created for a failing build");
+}
+
+#[test]
+fn build_replaces_the_folder_as_a_whole() {
+    let ws = workspace(&[("env.toml", GOOD)]);
+    assert_eq!(code(&sigc(ws.path(), &["build", "env.toml", "--target", "all"])), 0);
+    fs::write(ws.path().join("build/dev/stray.txt"), "old").unwrap();
+    assert_eq!(code(&sigc(ws.path(), &["build", "env.toml", "--target", "terraform"])), 0);
+    let files: Vec<_> = tree(&ws.path().join("build/dev")).into_iter().map(|(p, _)| p).collect();
+    assert_eq!(files.len(), 3, "{files:?}");
+    assert!(files.iter().all(|p| p.starts_with("terraform")));
+    let leftovers: Vec<_> = fs::read_dir(ws.path().join("build")).unwrap().flatten().map(|e| e.file_name()).collect();
+    assert_eq!(leftovers, vec![std::ffi::OsString::from("dev")], "no temp folders are left beside the output");
+}
+
+#[test]
+fn stdout_prints_one_document_and_writes_nothing() {
+    let ws = workspace(&[("env.toml", GOOD)]);
+    let out = sigc(ws.path(), &["build", "env.toml", "--target", "terraform-json", "--stdout"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let doc: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert!(doc["resource"]["azurerm_signalr_service"].is_object());
+    assert!(!ws.path().join("build").exists());
+    let arm = sigc(ws.path(), &["build", "env.toml", "--target", "arm", "--stdout"]);
+    assert!(stdout(&arm).contains("subscriptionDeploymentTemplate.json"));
+    assert_eq!(code(&sigc(ws.path(), &["build", "env.toml", "--target", "bicep", "--stdout"])), 2);
+    assert_eq!(code(&sigc(ws.path(), &["build", "env.toml", "--stdout"])), 2);
+    assert_eq!(code(&sigc(ws.path(), &["build", "env.toml", "env.toml", "--target", "arm", "--stdout"])), 2);
+}
+
+#[test]
+fn check_flag_reports_stale_files_with_a_diff() {
+    let ws = workspace(&[("env.toml", GOOD)]);
+    let fresh = sigc(ws.path(), &["build", "env.toml", "--check"]);
+    assert_eq!(code(&fresh), 1, "nothing built yet: everything is stale");
+    assert!(!ws.path().join("build").exists(), "--check writes nothing");
+    assert_eq!(code(&sigc(ws.path(), &["build", "env.toml"])), 0);
+    assert_eq!(code(&sigc(ws.path(), &["build", "env.toml", "--check"])), 0);
+    let main = ws.path().join("build/dev/terraform/main.tf");
+    let text = fs::read_to_string(&main).unwrap();
+    fs::write(&main, text.replacen("managed_by", "managed_BY", 1)).unwrap();
+    let stale = sigc(ws.path(), &["build", "env.toml", "--check"]);
+    assert_eq!(code(&stale), 1);
+    let diff = stdout(&stale);
+    assert!(diff.contains("--- a/") && diff.contains("+++ b/"), "{diff}");
+    assert!(diff.contains("-") && diff.contains("managed_BY"), "{diff}");
+}
+
+#[test]
+fn schema_prints_the_shipped_schema() {
+    let ws = workspace(&[]);
+    let out = sigc(ws.path(), &["schema"]);
+    assert_eq!(code(&out), 0);
+    let shipped = fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("schemas/env.schema.json")).unwrap();
+    assert_eq!(stdout(&out), shipped);
+}
+
+#[test]
+fn explain_prints_rule_docs_or_exits_2() {
+    let ws = workspace(&[]);
+    let out = sigc(ws.path(), &["explain", "sku/capacity-not-offered"]);
+    assert_eq!(code(&out), 0);
+    for section in ["## What it does", "## Why it matters", "## Example", "## How to fix", "## Source"] {
+        assert!(stdout(&out).contains(section), "{section}");
+    }
+    let unknown = sigc(ws.path(), &["explain", "sku/capacity-not-ofered"]);
+    assert_eq!(code(&unknown), 2);
+    assert!(stderr(&unknown).contains("`sku/capacity-not-offered` is the closest"), "{}", stderr(&unknown));
+}
+
+#[test]
+fn init_writes_a_file_that_passes_check_and_never_overwrites() {
+    let ws = workspace(&[]);
+    let out = sigc(ws.path(), &["init", "--env", "qa", "--workload", "chat"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert_eq!(code(&sigc(ws.path(), &["check", "env.toml"])), 0);
+    let before = fs::read(ws.path().join("env.toml")).unwrap();
+    assert_eq!(code(&sigc(ws.path(), &["init", "--env", "other"])), 2);
+    assert_eq!(fs::read(ws.path().join("env.toml")).unwrap(), before);
+    assert_eq!(code(&sigc(ws.path(), &["init", "--env", "Bad\"Name", "x.toml"])), 2);
+    assert!(!ws.path().join("x.toml").exists());
+}
+
+#[test]
+fn plan_lists_resources_in_dependency_order() {
+    let ws = workspace(&[("env.toml", GOOD)]);
+    let out = sigc(ws.path(), &["plan", "env.toml", "--format", "json"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let doc: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    let order: Vec<String> = doc["resources"].as_array().unwrap().iter().map(|r| r["address"].as_str().unwrap().to_string()).collect();
+    let pos = |a: &str| order.iter().position(|x| x == a).unwrap_or_else(|| panic!("{a} in {order:?}"));
+    assert!(pos("function_app.main") < pos("signalr.main"), "SignalR's upstream needs the function app first");
+    assert!(pos("resource_group.main") == 0);
+    for r in doc["resources"].as_array().unwrap() {
+        for d in r["depends_on"].as_array().unwrap() {
+            assert!(pos(d.as_str().unwrap()) < pos(r["address"].as_str().unwrap()));
+        }
+    }
+    for format in ["human", "markdown", "dot", "mermaid"] {
+        assert_eq!(code(&sigc(ws.path(), &["plan", "env.toml", "--format", format])), 0, "{format}");
+    }
+}
+
+#[test]
+fn completions_are_printed() {
+    let ws = workspace(&[]);
+    let out = sigc(ws.path(), &["completions", "bash"]);
+    assert_eq!(code(&out), 0);
+    assert!(stdout(&out).contains("sigc"));
+}
+
+#[test]
+fn colour_is_never_used_with_no_color_or_off_a_terminal() {
+    let ws = workspace(&[("bad.toml", BAD)]);
+    let out = sigc(ws.path(), &["check", "bad.toml", "--color", "always"]);
+    assert!(!stderr(&out).contains('\u{1b}'), "NO_COLOR wins over --color always");
+    let plain = Command::new(env!("CARGO_BIN_EXE_sigc")).args(["check", "bad.toml"]).current_dir(ws.path()).env_remove("NO_COLOR").output().unwrap();
+    assert!(!String::from_utf8_lossy(&plain.stderr).contains('\u{1b}'), "stderr is not a terminal here");
+}
