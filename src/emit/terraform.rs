@@ -15,7 +15,7 @@ use self::syntax::{cond, ident_object, interp, keyword, lit, template, text, var
 use super::Artifact;
 use crate::graph::{ResId, ResourceGraph, Settings};
 
-pub use self::layout::canonical;
+pub use self::layout::{canonical, insert_comments};
 pub use self::resources::{local_name, tf_type};
 
 /// The switch for the second deploy step (facts pitfall P1): the SignalR upstream needs
@@ -402,19 +402,81 @@ pub(crate) mod tests {
 
     /// A graph whose resource group carries hostile tag keys and values.
     pub(crate) fn hostile_graph() -> ResourceGraph {
-        let graph = sample_graph(FunctionPlan::FC1);
-        let resources = graph
-            .in_order()
-            .cloned()
-            .map(|mut r| {
-                if r.id == ResId::ResourceGroup {
-                    r.tags.insert("note".into(), HOSTILE.into());
-                    r.tags.insert("${key}".into(), "v".into());
-                }
-                r
-            })
-            .collect();
+        modified(FunctionPlan::FC1, |r| {
+            if r.id == ResId::ResourceGroup {
+                r.tags.insert("note".into(), HOSTILE.into());
+                r.tags.insert("${key}".into(), "v".into());
+            }
+        })
+    }
+
+    /// The sample stack with one change applied to its resources.
+    pub(crate) fn modified(plan: FunctionPlan, change: impl FnMut(&mut Resource)) -> ResourceGraph {
+        let graph = sample_graph(plan);
+        let mut resources: Vec<Resource> = graph.in_order().cloned().collect();
+        resources.iter_mut().for_each(change);
         ResourceGraph::new(graph.info.clone(), resources).unwrap()
+    }
+
+    #[test]
+    fn optional_settings_appear_only_when_set() {
+        use crate::graph::{Settings, UpstreamAuth};
+        let graph = modified(FunctionPlan::EP1, |r| match &mut r.settings {
+            Settings::LogAnalytics(law) => law.daily_quota_gb = Some(0.5),
+            Settings::SignalR(s) => {
+                s.cors_allowed_origins.clear();
+                s.system_assigned_identity = false;
+                let up = s.upstream.as_mut().unwrap();
+                up.auth = UpstreamAuth::ManagedIdentity;
+                up.auth_resource = Some("api://signalr-upstream".into());
+            }
+            Settings::SignalRNetworkAcl(acl) => {
+                acl.default_action = "Allow".into();
+                acl.public_allow.clear();
+                acl.public_deny = vec!["Trace".into()];
+            }
+            _ => {}
+        });
+        let files = emit(&graph).unwrap();
+        let main = &files[1].contents;
+        assert!(main.contains("  daily_quota_gb      = 0.5\n"), "{main}");
+        assert!(
+            main.contains("      user_assigned_identity_id = \"api://signalr-upstream\"\n"),
+            "{main}"
+        );
+        assert!(
+            main.contains("    denied_request_types = [\"Trace\"]\n"),
+            "{main}"
+        );
+        assert!(!main.contains("allowed_request_types"), "{main}");
+        let signalr = &main[main.find("resource \"azurerm_signalr_service\"").unwrap()..];
+        let signalr = &signalr[..signalr.find("\n}\n").unwrap()];
+        assert!(
+            !signalr.contains("cors {") && !signalr.contains("identity {"),
+            "{signalr}"
+        );
+        assert_eq!(
+            check_hcl(&hcl::from_str(main).unwrap()),
+            Vec::<String>::new()
+        );
+    }
+
+    #[test]
+    fn inconsistent_graphs_are_errors_not_panics() {
+        use crate::graph::{Settings, UpstreamAuth};
+        let graph = modified(FunctionPlan::Y1, |r| {
+            if let Settings::SignalR(s) = &mut r.settings {
+                s.upstream.as_mut().unwrap().auth = UpstreamAuth::ManagedIdentity;
+            }
+        });
+        let err = emit(&graph).unwrap_err();
+        assert!(format!("{err:#}").contains("signalr.main"), "{err:#}");
+        let graph = modified(FunctionPlan::Y1, |r| {
+            if let Settings::LogAnalytics(law) = &mut r.settings {
+                law.daily_quota_gb = Some(f64::NAN);
+            }
+        });
+        assert!(emit(&graph).is_err());
     }
 
     pub(crate) const HOSTILE: &str = "${jndi} %{ if } \"quote\" \\ back";
@@ -457,19 +519,23 @@ pub(crate) mod tests {
         for plan in PLANS {
             let dir = scratch_dir(&format!("fmt-{}", plan.sku_name()));
             write_all(&dir, &emit(&sample_graph(plan)).unwrap(), "terraform/");
-            write_all(
-                &dir,
-                &emit(&hostile_graph())
-                    .unwrap()
-                    .into_iter()
-                    .filter(|a| a.path.ends_with("main.tf"))
-                    .map(|mut a| {
-                        a.path = "hostile.tf".into();
-                        a
-                    })
-                    .collect::<Vec<_>>(),
-                "",
-            );
+            // Hostile strings, plus scanner comments in two blocks.
+            let hostile = render(&config(&hostile_graph()).unwrap().main).unwrap();
+            let comments = [
+                (
+                    "azurerm_storage_account.main".to_string(),
+                    vec!["checkov:skip=CKV_AZURE_33:reason".to_string()],
+                ),
+                (
+                    "data.azurerm_client_config.current".to_string(),
+                    vec![" a note".to_string()],
+                ),
+            ]
+            .into_iter()
+            .collect();
+            let annotated = insert_comments(&hostile, &comments);
+            assert_eq!(annotated.matches("\n  #").count(), 2, "{annotated}");
+            std::fs::write(dir.join("hostile.tf"), annotated).unwrap();
             let out = Command::new(&terraform)
                 .args(["fmt", "-check", "-diff", "-no-color"])
                 .arg(&dir)

@@ -158,6 +158,77 @@ pub fn canonical(text: &str) -> String {
     out
 }
 
+/// Puts `#comment` lines (the text after `#` verbatim, on one line) at the top of top-level `resource`/`data` blocks, keyed by
+/// address (`azurerm_x.main`, `data.azurerm_x.main`). hcl-rs bodies cannot carry
+/// comments, so scanner directives such as `#checkov:skip=CKV_AZURE_1:reason` are
+/// added to the rendered text; `terraform fmt` keeps such lines as they are.
+pub fn insert_comments(
+    text: &str,
+    comments: &std::collections::BTreeMap<String, Vec<String>>,
+) -> String {
+    let mut out = String::with_capacity(text.len());
+    for line in text.split_inclusive('\n') {
+        let Some((address, empty)) = header_address(line.trim_end()) else {
+            out.push_str(line);
+            continue;
+        };
+        let notes = comments
+            .get(&address)
+            .map(Vec::as_slice)
+            .unwrap_or_default();
+        if notes.is_empty() {
+            out.push_str(line);
+            continue;
+        }
+        // An empty block (`data "t" "n" {}`) opens up to hold its comments.
+        out.push_str(
+            line.trim_end()
+                .strip_suffix("{}")
+                .map(|h| format!("{h}{{"))
+                .as_deref()
+                .unwrap_or(line.trim_end()),
+        );
+        out.push('\n');
+        for comment in notes {
+            let one_line: String = comment
+                .chars()
+                .map(|c| if c.is_control() { ' ' } else { c })
+                .collect();
+            out.push_str("  #");
+            out.push_str(one_line.trim_end());
+            out.push('\n');
+        }
+        if empty {
+            out.push_str("}\n");
+        }
+    }
+    out
+}
+
+/// The address of a `resource "t" "n" {` / `data "t" "n" {` header line, and whether
+/// the block is empty and closed on the same line (`{}`).
+fn header_address(line: &str) -> Option<(String, bool)> {
+    let (kind, rest) = line.split_once(' ')?;
+    if kind != "resource" && kind != "data" {
+        return None;
+    }
+    let (labels, empty) = match (rest.strip_suffix(" {"), rest.strip_suffix(" {}")) {
+        (Some(l), _) => (l, false),
+        (None, Some(l)) => (l, true),
+        (None, None) => return None,
+    };
+    let labels: Vec<&str> = labels.split(' ').collect();
+    let [ty, name] = labels[..] else { return None };
+    let unquote = |l: &str| l.strip_prefix('"')?.strip_suffix('"').map(str::to_owned);
+    let (ty, name) = (unquote(ty)?, unquote(name)?);
+    let address = if kind == "data" {
+        format!("data.{ty}.{name}")
+    } else {
+        format!("{ty}.{name}")
+    };
+    Some((address, empty))
+}
+
 #[cfg(test)]
 mod tests {
     use super::canonical;
@@ -174,6 +245,24 @@ mod tests {
         let input = "x = \"a = { [ $${b} %%{c} \\\" ${d[0]} {  }\"\nlonger = f(\"=\", [1])\ncount = var.on == true ? 1 : 0\n";
         let want = "x      = \"a = { [ $${b} %%{c} \\\" ${d[0]} {  }\"\nlonger = f(\"=\", [1])\ncount  = var.on == true ? 1 : 0\n";
         assert_eq!(canonical(input), want);
+    }
+
+    #[test]
+    fn comments_go_to_the_top_of_the_named_blocks() {
+        let text = "data \"a\" \"b\" {}\n\nresource \"t\" \"main\" {\n  x = 1\n}\n";
+        let comments = [(
+            "t.main".to_string(),
+            vec!["checkov:skip=CKV_X:why\nnot".to_string()],
+        )]
+        .into_iter()
+        .collect();
+        let want = "data \"a\" \"b\" {}\n\nresource \"t\" \"main\" {\n  #checkov:skip=CKV_X:why not\n  x = 1\n}\n";
+        assert_eq!(super::insert_comments(text, &comments), want);
+        let comments = [("data.a.b".to_string(), vec![" note".to_string()])]
+            .into_iter()
+            .collect();
+        let want = "data \"a\" \"b\" {\n  # note\n}\n\nresource \"t\" \"main\" {\n  x = 1\n}\n";
+        assert_eq!(super::insert_comments(text, &comments), want);
     }
 
     #[test]
