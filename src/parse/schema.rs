@@ -326,12 +326,16 @@ impl Cx {
             }
             if let Some(pattern) = schema.get("pattern").and_then(Value::as_str) {
                 if !regex(pattern).is_match(s) {
-                    let what = schema.get("description").and_then(Value::as_str).unwrap_or("");
-                    self.push(
-                        Diagnostic::error("input/invalid-value", format!("`{s}` is not a valid value for `{name}`"))
-                            .primary(span.clone(), "does not match the expected format")
-                            .note(format!("`{name}`: {what} It must match `{pattern}`")),
-                    );
+                    let mut d = Diagnostic::error("input/invalid-value", format!("`{s}` is not a valid value for `{name}`"))
+                        .primary(span.clone(), "does not match the expected format")
+                        .note(format!("`{name}` must match `{pattern}`"));
+                    let lower = s.to_lowercase();
+                    if lower != s.as_ref() && regex(pattern).is_match(&lower) {
+                        d = d.help(format!("write it in lowercase: `\"{lower}\"`"));
+                    } else if let Some(hint) = schema.get("x-sigc-help").and_then(Value::as_str) {
+                        d = d.help(hint);
+                    }
+                    self.push(d);
                 }
             }
         }

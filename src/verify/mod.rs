@@ -10,9 +10,18 @@ use anyhow::{bail, Context};
 
 use crate::emit::Artifact;
 
-/// Checks every artifact that has a schema: ARM templates (and their parameters).
+/// Checks every artifact that has a schema: Terraform (HCL and JSON) against the
+/// azurerm provider schema, ARM templates (and their parameters) against ARM schemas.
 pub fn verify(artifacts: &[Artifact]) -> anyhow::Result<()> {
     let mut problems = Vec::new();
+    if let Some(a) = artifacts.iter().find(|a| a.path == "terraform/main.tf") {
+        let body: hcl::Body = hcl::from_str(&a.contents).context("terraform/main.tf does not parse")?;
+        problems.extend(azurerm::check_hcl(&body).into_iter().map(|p| format!("terraform/main.tf: {p}")));
+    }
+    if let Some(a) = artifacts.iter().find(|a| a.path == "terraform-json/main.tf.json") {
+        let doc: serde_json::Value = serde_json::from_str(&a.contents).context("terraform-json/main.tf.json is not JSON")?;
+        problems.extend(azurerm::check_json(&doc).into_iter().map(|p| format!("terraform-json/main.tf.json: {p}")));
+    }
     let template = artifacts.iter().find(|a| a.path == "arm/azuredeploy.json");
     if let Some(t) = template {
         let doc: serde_json::Value = serde_json::from_str(&t.contents).context("arm/azuredeploy.json is not JSON")?;
