@@ -35,18 +35,20 @@ fn resource(id: ResId, name: &str, settings: Settings) -> Resource {
     Resource { id, name: name.to_string(), tags: tags(), settings }
 }
 
+/// As the lowering does: the name is only a label (targets derive the GUID), no tags.
 fn role_assignment(role: Role, scope: ResId) -> Resource {
-    resource(
-        ResId::RoleAssignment(role),
-        &format!("func-chat-dev-{}", role.label()),
-        Settings::RoleAssignment(RoleAssignment {
+    Resource {
+        id: ResId::RoleAssignment(role),
+        name: format!("{} on {}", role.display_name(), scope.address()),
+        tags: Tags::new(),
+        settings: Settings::RoleAssignment(RoleAssignment {
             scope,
             principal: ResId::FunctionApp,
             role,
             role_definition_id: role_definition_id(role).to_string(),
             principal_type: "ServicePrincipal".to_string(),
         }),
-    )
+    }
 }
 
 /// The full stack on the given Functions plan (FC1 adds the package container and
@@ -121,7 +123,7 @@ pub fn sample_graph(plan: FunctionPlan) -> ResourceGraph {
                 content_share: (!flex).then(|| "func-chat-dev-content".to_string()),
                 flex: flex.then(|| Flex {
                     container: ResId::PackageContainer,
-                    container_name: "app-package-func-chat-dev".into(),
+                    container_name: "app-package".into(),
                     maximum_instance_count: 100,
                     instance_memory_mb: 2048,
                 }),
@@ -168,7 +170,7 @@ pub fn sample_graph(plan: FunctionPlan) -> ResourceGraph {
     if flex {
         resources.push(resource(
             ResId::PackageContainer,
-            "app-package-func-chat-dev",
+            "app-package",
             Settings::PackageContainer(PackageContainer { storage: ResId::Storage }),
         ));
         for role in [Role::StorageBlobDataOwner, Role::StorageQueueDataContributor, Role::StorageTableDataContributor] {
