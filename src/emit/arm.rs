@@ -67,9 +67,11 @@ fn render(value: &Value) -> Result<String> {
 }
 
 /// A user string as an ARM JSON string literal: ARM evaluates a string that starts
-/// with `[` as an expression, and `[[` is the escape for a literal leading `[`.
+/// with `[` and ends with `]` as an expression; `[[` escapes such a string.
 pub fn arm_string(s: &str) -> String {
-    if s.starts_with('[') {
+    // ARM reads a string as an expression only when it starts with `[` and ends with
+    // `]`; only then does a doubled `[[` mean a literal `[` (template syntax docs).
+    if s.starts_with('[') && s.ends_with(']') {
         format!("[{s}")
     } else {
         s.to_string()
@@ -636,7 +638,9 @@ mod tests {
     #[test]
     fn arm_string_escapes_only_a_leading_bracket() {
         assert_eq!(arm_string("[concat('a')]"), "[[concat('a')]");
-        assert_eq!(arm_string("[[x"), "[[[x");
+        assert_eq!(arm_string("[[x]"), "[[[x]");
+        assert_eq!(arm_string("[odd"), "[odd", "not an expression: stays as written");
+        assert_eq!(arm_string("[]"), "[[]");
         assert_eq!(arm_string("a[b]"), "a[b]");
         assert_eq!(arm_string(""), "");
         assert_eq!(quote("it's"), "'it''s'");
@@ -805,7 +809,7 @@ mod tests {
             .unwrap();
         assert_eq!(site["tags"]["note"], "[[concat('a')]");
         let settings = site["properties"]["siteConfig"]["appSettings"].as_array().unwrap();
-        assert!(settings.contains(&json!({"name": "[[odd", "value": "[[concat('b')]"})), "{settings:?}");
+        assert!(settings.contains(&json!({"name": "[odd", "value": "[[concat('b')]"})), "{settings:?}");
         assert_eq!(check_template(&template), Vec::<String>::new());
     }
 

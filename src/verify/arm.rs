@@ -147,9 +147,9 @@ pub fn is_expression(s: &str) -> bool {
     s.starts_with('[') && s.ends_with(']') && !s.starts_with("[[")
 }
 
-/// The literal a JSON string stands for: `[[x` means `[x`.
+/// The literal a JSON string stands for: `[[x]` means `[x]`.
 fn literal(s: &str) -> &str {
-    if s.starts_with("[[") {
+    if s.starts_with("[[") && s.ends_with(']') {
         &s[1..]
     } else {
         s
