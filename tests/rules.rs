@@ -41,3 +41,60 @@ fn docs_rules_md_is_in_sync() {
         }
     }
 }
+
+/// Per-rule fixtures: `tests/fixtures/rules/<family>/<name>/{pass,fail}-*.env.toml`.
+/// Each `# expect: <rule>` comment marks a line where that rule must report (its
+/// primary label starts there); `pass-*` files must produce nothing. Only the rule
+/// under test runs, at its level for the file's profile.
+#[test]
+fn rule_fixtures_match_their_expect_markers() {
+    use sigc::source::SourceFile;
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/rules");
+    let mut failures = Vec::new();
+    let mut covered = std::collections::BTreeSet::new();
+    for r in rules().iter().filter(|r| r.check.is_some()) {
+        let dir = root.join(r.id);
+        let Ok(entries) = std::fs::read_dir(&dir) else {
+            failures.push(format!("{}: no fixtures in {}", r.id, dir.display()));
+            continue;
+        };
+        let mut files: Vec<_> = entries.flatten().map(|e| e.path()).collect();
+        files.sort();
+        for path in files {
+            let name = path.file_name().unwrap().to_string_lossy().into_owned();
+            let text = std::fs::read_to_string(&path).unwrap();
+            let source = SourceFile::new(name.clone(), text.clone());
+            let env = match sigc::parse::parse(&source).map_err(|d| format!("{d:?}")).and_then(|e| sigc::resolve::resolve(&e).map_err(|d| format!("{d:?}"))) {
+                Ok(env) => env,
+                Err(e) => {
+                    failures.push(format!("{}/{name}: fixture does not parse and resolve: {e}", r.id));
+                    continue;
+                }
+            };
+            let got: std::collections::BTreeSet<(usize, String)> = sigc::policy::check_rule(&env, r)
+                .iter()
+                .map(|d| (source.line_col(d.primary_span().map_or(0, |s| s.start)).0, d.rule.clone()))
+                .collect();
+            let want: std::collections::BTreeSet<(usize, String)> = text
+                .lines()
+                .enumerate()
+                .filter_map(|(i, l)| l.split("# expect:").nth(1).map(|rule| (i + 1, rule.trim().to_string())))
+                .collect();
+            if name.starts_with("fail-") {
+                covered.insert(r.id);
+                if want.is_empty() {
+                    failures.push(format!("{}/{name}: a fail fixture needs `# expect:` markers", r.id));
+                }
+            } else if !name.starts_with("pass-") {
+                failures.push(format!("{}/{name}: fixtures are named pass-* or fail-*", r.id));
+            }
+            if got != want {
+                failures.push(format!("{}/{name}: expected {want:?}, got {got:?}", r.id));
+            }
+        }
+        if !covered.contains(r.id) {
+            failures.push(format!("{}: no fail-* fixture", r.id));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}

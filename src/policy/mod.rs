@@ -159,15 +159,26 @@ pub fn check(env: &Resolved) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     let waived: Vec<&str> = env.waivers.iter().map(|w| w.rule.value.as_str()).collect();
     for rule in RULES {
-        let (Some(check), Some(severity)) = (rule.check, rule.level(env.profile.value)) else { continue };
         if waived.contains(&rule.id) {
             continue;
         }
-        let mut cx = RuleCx { env, limits: limits(), rule, severity, out: &mut out };
-        check(&mut cx);
+        run_rule(env, rule, &mut out);
     }
     out.extend(check_waivers(env));
     out
+}
+
+/// Runs one rule alone, at its level for the environment's profile (rule tests).
+pub fn check_rule(env: &Resolved, rule: &'static Rule) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    run_rule(env, rule, &mut out);
+    out
+}
+
+fn run_rule(env: &Resolved, rule: &'static Rule, out: &mut Vec<Diagnostic>) {
+    let (Some(check), Some(severity)) = (rule.check, rule.level(env.profile.value)) else { return };
+    let mut cx = RuleCx { env, limits: limits(), rule, severity, out };
+    check(&mut cx);
 }
 
 /// A waiver must name a known, waivable rule.
