@@ -14,6 +14,7 @@ pub struct Limits {
     pub naming: Naming,
     pub signalr: SignalR,
     pub functions: Functions,
+    pub tags: Tags,
     pub roles: BTreeMap<String, RoleEntry>,
 }
 
@@ -77,6 +78,17 @@ impl Sku {
             .copied()
             .find(|&c| u64::from(c) * self.concurrent_connections_per_unit >= connections)
     }
+}
+
+#[derive(Debug, Deserialize)]
+pub struct Tags {
+    pub max_per_resource: usize,
+    pub name_max_length: usize,
+    pub storage_name_max_length: usize,
+    pub value_max_length: usize,
+    pub name_forbidden_chars: Vec<String>,
+    pub reserved_name_prefixes: Vec<String>,
+    pub source: Vec<String>,
 }
 
 #[derive(Debug, Deserialize)]

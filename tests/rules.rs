@@ -91,6 +91,18 @@ fn rule_fixtures_match_their_expect_markers() {
             if got != want {
                 failures.push(format!("{}/{name}: expected {want:?}, got {got:?}", r.id));
             }
+            if name.starts_with("fail-") {
+                // What the user sees for this rule, reviewed like any other output.
+                let diagnostics = sigc::policy::check_rule(&env, r);
+                let report = sigc::diag::FileReport { source, diagnostics };
+                let rendered = sigc::diag::human::render_file(&report, sigc::diag::human::Style { color: false });
+                let mut settings = insta::Settings::clone_current();
+                settings.set_snapshot_path("../snapshots");
+                settings.set_omit_expression(true);
+                settings.set_prepend_module_to_snapshot(true);
+                let snapshot = format!("{}@{}", r.id.replace('/', "."), name.trim_end_matches(".env.toml"));
+                settings.bind(|| insta::assert_snapshot!(snapshot, rendered));
+            }
         }
         if !covered.contains(r.id) {
             failures.push(format!("{}: no fail-* fixture", r.id));

@@ -71,6 +71,16 @@ macro_rules! declare_rule {
             check: Some($check),
         };
     };
+    ($(#[doc = $doc:literal])* $id:literal, fixed, warning) => {
+        pub const RULE: $crate::policy::Rule = $crate::policy::Rule {
+            id: $id,
+            production: Some($crate::diag::Severity::Warning),
+            development: Some($crate::diag::Severity::Warning),
+            fixed: true,
+            docs: concat!($($doc, "\n"),*),
+            check: None,
+        };
+    };
     ($(#[doc = $doc:literal])* $id:literal, fixed) => {
         pub const RULE: $crate::policy::Rule = $crate::policy::Rule {
             id: $id,
@@ -110,6 +120,7 @@ static RULES: &[Rule] = &[
     acl::allow_and_deny_mixed::RULE,
     functions::reserved_app_setting::RULE,
     functions::runtime_not_supported::RULE,
+    functions::y1_retiring::RULE,
     graph::cycle::RULE,
     graph::duplicate_resource::RULE,
     input::duplicate_value::RULE,
@@ -120,13 +131,21 @@ static RULES: &[Rule] = &[
     input::too_large::RULE,
     input::too_many_entries::RULE,
     input::unknown_key::RULE,
+    input::unused_waiver::RULE,
     input::wrong_type::RULE,
+    naming::host_id_collision::RULE,
     naming::invalid_name::RULE,
     naming::invalid_pattern::RULE,
+    naming::invalid_tag::RULE,
     naming::reserved_word::RULE,
     sku::capacity_not_offered::RULE,
+    sku::connections_exceed_capacity::RULE,
     sku::feature_not_offered::RULE,
+    sku::free_in_production::RULE,
+    sku::free_message_cap::RULE,
+    sku::messages_over_quota::RULE,
     upstream::identity_auth_without_audience::RULE,
+    upstream::pattern_matches_no_hub::RULE,
 ];
 
 /// What a rule sees, and where it reports.
@@ -202,7 +221,17 @@ fn check_waivers(env: &Resolved) -> Vec<Diagnostic> {
                     .primary(w.rule.span.clone(), "not waivable")
                     .help("fix the input instead; only policy rules can be waived"),
             ),
-            Some(_) => {}
+            Some(r) => {
+                // Run the waived rule anyway, silently: a waiver it would not need is stale.
+                if check_rule(env, r).is_empty() {
+                    out.push(
+                        Diagnostic::warning("input/unused-waiver", format!("the waiver for `{id}` matches nothing in this environment"))
+                            .primary(w.rule.span.clone(), "nothing to waive")
+                            .secondary(w.reason.span.clone(), "reason given")
+                            .help("remove this `[[policy.allow]]` entry"),
+                    );
+                }
+            }
         }
     }
     out

@@ -2,3 +2,4 @@
 
 pub mod reserved_app_setting;
 pub mod runtime_not_supported;
+pub mod y1_retiring;

@@ -9,3 +9,4 @@ pub mod too_large;
 pub mod too_many_entries;
 pub mod unknown_key;
 pub mod wrong_type;
+pub mod unused_waiver;
