@@ -18,6 +18,7 @@ const BAD: &str = r#"[environment]
 name = "dev"
 workload = "chat"
 location = "eastus"
+profile = "development"
 
 [signalr]
 sku = "Free_F1"
@@ -79,7 +80,7 @@ fn check_exit_codes_follow_the_contract() {
     let bad = sigc(ws.path(), &["check", "bad.toml"]);
     assert_eq!(code(&bad), 1);
     assert!(stderr(&bad).contains("error[sku/capacity-not-offered]"), "{}", stderr(&bad));
-    assert!(stderr(&bad).contains(" --> bad.toml:8:12"), "{}", stderr(&bad));
+    assert!(stderr(&bad).contains(" --> bad.toml:9:12"), "{}", stderr(&bad));
     assert_eq!(code(&sigc(ws.path(), &["check", "missing.toml"])), 2);
     assert_eq!(code(&sigc(ws.path(), &["check", "good.toml", "bad.toml"])), 1);
     assert_eq!(code(&sigc(ws.path(), &["frobnicate"])), 2);
@@ -110,7 +111,7 @@ fn json_diagnostics_have_the_contract_shape() {
         assert!(d.get(key).is_some(), "missing {key} in {d}");
     }
     assert_eq!(d["rule"], "sku/capacity-not-offered");
-    assert_eq!((d["line"].as_u64(), d["column"].as_u64()), (Some(8), Some(12)));
+    assert_eq!((d["line"].as_u64(), d["column"].as_u64()), (Some(9), Some(12)));
     assert_eq!(d["path"], "bad.toml");
     assert_eq!(doc["summary"], serde_json::json!({"files": 1, "errors": 1, "warnings": 0}));
 }
@@ -123,7 +124,7 @@ fn sarif_output_is_sarif_2_1_0() {
     assert_eq!(doc["version"], "2.1.0");
     let result = &doc["runs"][0]["results"][0];
     assert_eq!(result["ruleId"], "sku/capacity-not-offered");
-    assert_eq!(result["locations"][0]["physicalLocation"]["region"]["startLine"], 8);
+    assert_eq!(result["locations"][0]["physicalLocation"]["region"]["startLine"], 9);
 }
 
 #[test]
@@ -283,4 +284,48 @@ fn colour_is_never_used_with_no_color_or_off_a_terminal() {
     assert!(!stderr(&out).contains('\u{1b}'), "NO_COLOR wins over --color always");
     let plain = Command::new(env!("CARGO_BIN_EXE_sigc")).args(["check", "bad.toml"]).current_dir(ws.path()).env_remove("NO_COLOR").output().unwrap();
     assert!(!String::from_utf8_lossy(&plain.stderr).contains('\u{1b}'), "stderr is not a terminal here");
+}
+
+#[test]
+fn a_write_error_midway_leaves_the_earlier_output_byte_identical() {
+    let ws = workspace(&[("env.toml", GOOD)]);
+    assert_eq!(code(&sigc(ws.path(), &["build", "env.toml", "--target", "all"])), 0);
+    let before = tree(&ws.path().join("build"));
+    let failing = Command::new(env!("CARGO_BIN_EXE_sigc"))
+        .args(["build", "env.toml", "--target", "all"])
+        .current_dir(ws.path())
+        .env("NO_COLOR", "1")
+        .env("SIGC_TEST_FAIL_WRITE_AT", "4")
+        .output()
+        .unwrap();
+    assert_eq!(code(&failing), 2, "a write error is exit 2: {}", stderr(&failing));
+    assert!(stderr(&failing).contains("previous output is unchanged"), "{}", stderr(&failing));
+    assert_eq!(tree(&ws.path().join("build")), before);
+}
+
+#[cfg(unix)]
+#[test]
+fn ctrl_c_during_a_write_leaves_no_half_folder() {
+    let ws = workspace(&[("env.toml", GOOD)]);
+    assert_eq!(code(&sigc(ws.path(), &["build", "env.toml", "--target", "all"])), 0);
+    let before = tree(&ws.path().join("build"));
+    let child = Command::new(env!("CARGO_BIN_EXE_sigc"))
+        .args(["build", "env.toml", "--target", "all"])
+        .current_dir(ws.path())
+        .env("NO_COLOR", "1")
+        .env("SIGC_TEST_PAUSE_WRITE_MS", "300")
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Wait until the temp folder exists, i.e. the write is under way.
+    let started = std::time::Instant::now();
+    while !fs::read_dir(ws.path().join("build")).unwrap().flatten().any(|e| e.file_name().to_string_lossy().contains("sigc-tmp")) {
+        assert!(started.elapsed().as_secs() < 20, "the build never started writing");
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    let status = Command::new("kill").args(["-INT", &child.id().to_string()]).status().unwrap();
+    assert!(status.success());
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(130), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(tree(&ws.path().join("build")), before, "the earlier build is intact and no temp folder is left");
 }

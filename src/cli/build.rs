@@ -60,6 +60,9 @@ pub fn run(files: &[PathBuf], out: &Path, targets: &[TargetArg], stdout: bool, c
         }
         return code;
     }
+    if !check {
+        write::install_interrupt_cleanup();
+    }
     for (env, artifacts) in built {
         let dir = out.join(&env);
         if check {
