@@ -2,6 +2,7 @@
 """Run the real external checkers on what `sigc build` wrote.
 
 Usage: scripts/check-outputs.py DIR...
+       scripts/check-outputs.py --sarif FILE...
 
 Each DIR is a build folder holding one folder per environment (or is itself one environment
 folder); an environment folder has some of terraform/, terraform-json/, arm/, bicep/, functions/.
@@ -16,6 +17,11 @@ Checks, per environment and per folder that exists:
                     could not parse, or a folder it found nothing to check in, fails. Skips written in
                     the output (`#checkov:skip=ID:why` in HCL, `// checkov:skip=ID:why` in Bicep, resource
                     `"metadata": {"checkov": ["ID:why"]}` in ARM) are honoured by checkov itself.
+
+With --sarif, each FILE (`sigc check --format sarif` output) gets one check instead:
+
+  sarif-schema      valid against the official SARIF 2.1.0 JSON Schema (tests/fixtures/sarif/, draft-04),
+                    with the formats it uses (uri, uri-reference, date-time) checked too, not ignored
 
 terraform-json/ gets no checkov run: Terraform JSON has no comments, so a skip cannot be written there.
 Prints `PASS name` / `FAIL name` per check (with the tool output under a FAIL), then one last line
@@ -37,6 +43,8 @@ TOOLS = ROOT / ".tools"
 TOOLS_PYTHON = TOOLS / "py" / "bin" / "python"
 TERRAFORM = TOOLS / "bin" / "terraform"
 CHECKOV = TOOLS / "bin" / "checkov"
+
+SARIF_SCHEMA = ROOT / "tests" / "fixtures" / "sarif" / "sarif-schema-2.1.0.json"
 
 TARGET_DIRS = ("terraform", "terraform-json", "arm", "bicep", "functions")
 CHECKOV_FRAMEWORKS = ("terraform", "arm", "bicep")
@@ -263,10 +271,73 @@ def record_checkov(report: Report, envs: list[Env], proc: subprocess.Popen[str])
         print(f"note: checkov results outside any environment folder: {', '.join(sorted(set(stray)))}")
 
 
+def sarif_validator():
+    """A draft-04 validator for the SARIF schema whose every format is really checked.
+
+    jsonschema skips a format it has no checker for; draft-04's checker set lacks `uri-reference`
+    (and `date-time` without rfc3339-validator), so add them and refuse to run with any missing.
+    """
+    from jsonschema import Draft4Validator, FormatChecker
+    from rfc3986_validator import validate_rfc3986
+
+    schema = json.loads(SARIF_SCHEMA.read_text(encoding="utf-8"))
+    Draft4Validator.check_schema(schema)
+    checker = FormatChecker(Draft4Validator.FORMAT_CHECKER.checkers)
+    checker.checks("uri-reference")(lambda value: not isinstance(value, str)
+                                    or bool(validate_rfc3986(value, rule="URI_reference")))
+    used = set()
+
+    def collect(node) -> None:
+        if isinstance(node, dict):
+            if isinstance(node.get("format"), str):
+                used.add(node["format"])
+            for value in node.values():
+                collect(value)
+        elif isinstance(node, list):
+            for value in node:
+                collect(value)
+
+    collect(schema)
+    unchecked = used - set(checker.checkers)
+    if unchecked:
+        raise RuntimeError(f"no format checker for {sorted(unchecked)}: is .tools/py up to date?")
+    return Draft4Validator(schema, format_checker=checker)
+
+
+def check_sarif(validator, path: Path) -> list[str]:
+    try:
+        document = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as err:
+        return [f"{path}: {type(err).__name__}: {err}"]
+    problems = []
+    for error in sorted(validator.iter_errors(document), key=lambda e: list(e.absolute_path)):
+        where = "/" + "/".join(str(part) for part in error.absolute_path)
+        problems.append(f"{path}: at {where}: {error.message}")
+    return problems
+
+
+def main_sarif(paths: list[str]) -> int:
+    if not paths:
+        print("check-outputs: --sarif needs at least one FILE", file=sys.stderr)
+        return 2
+    try:
+        validator = sarif_validator()
+    except (ImportError, RuntimeError) as err:
+        print(f"check-outputs: cannot validate SARIF ({err}): run scripts/install-tools.sh first", file=sys.stderr)
+        return 2
+    report = Report()
+    for path in paths:
+        report.record(f"sarif-schema {path}", check_sarif(validator, Path(path)))
+    print(f"{report.passed} passed, {report.failed} failed")
+    return 1 if report.failed else 0
+
+
 def main(argv: list[str]) -> int:
     if not argv or argv[0] in ("-h", "--help"):
         print(__doc__)
         return 0 if argv else 2
+    if argv[0] == "--sarif":
+        return main_sarif(argv[1:])
     for tool in (TERRAFORM, CHECKOV):
         if not os.access(tool, os.X_OK):
             print(f"check-outputs: {tool} not found: run scripts/install-tools.sh first", file=sys.stderr)

@@ -36,7 +36,7 @@ pub fn run(files: &[PathBuf], format: DiagFormat, deny_warnings: bool, style: St
             }
         }
         DiagFormat::Json => print!("{}", sigc::diag::json::render(&reports)),
-        DiagFormat::Sarif => print!("{}", sigc::diag::sarif::render(&reports, |id| sigc::policy::rule(id).map(|r| r.summary()))),
+        DiagFormat::Sarif => print!("{}", sigc::diag::sarif::render(&reports, sarif_rule)),
     }
     let errors: usize = reports.iter().map(FileReport::errors).sum();
     let warnings: usize = reports.iter().map(FileReport::warnings).sum();
@@ -44,4 +44,13 @@ pub fn run(files: &[PathBuf], format: DiagFormat, deny_warnings: bool, style: St
         code = code.max(FAILED);
     }
     code
+}
+
+/// What SARIF shows about a rule, from the registry (`diag` may not know the rules).
+fn sarif_rule(id: &str) -> Option<sigc::diag::sarif::RuleMeta> {
+    sigc::policy::rule(id).map(|r| sigc::diag::sarif::RuleMeta {
+        summary: r.summary(),
+        help_markdown: sigc::policy::explain(r),
+        default_level: r.production,
+    })
 }
