@@ -14,7 +14,7 @@ use std::collections::BTreeMap;
 use anyhow::{bail, Context, Result};
 use serde_json::{json, Map, Value};
 
-use super::Artifact;
+use super::{checkov, Artifact, Target};
 use crate::graph::{
     AppInsights, FunctionApp, LogAnalytics, NetworkAcl, ResId, Resource, ResourceGraph, RoleAssignment, ServicePlan,
     Settings, SignalR, Storage, StorageAuth, Upstream, UpstreamAuth,
@@ -199,6 +199,12 @@ fn located(r: &ArmRef, resource: &Resource) -> Map<String, Value> {
 fn finish(mut m: Map<String, Value>, properties: Value, graph: &ResourceGraph, resource: &Resource) -> Result<Value> {
     m.insert("properties".into(), properties);
     m.insert("dependsOn".into(), depends_on(graph, resource)?);
+    // The deployment engine ignores `metadata`; checkov reads its skips from `metadata.checkov`.
+    let skips = checkov::skips(resource, graph, Target::Arm);
+    if !skips.is_empty() {
+        let entries: Vec<Value> = skips.iter().map(|s| lit(&s.arm_entry())).collect();
+        m.insert("metadata".into(), json!({"checkov": entries}));
+    }
     Ok(Value::Object(m))
 }
 
@@ -430,6 +436,10 @@ fn function_app(graph: &ResourceGraph, resource: &Resource, f: &FunctionApp) -> 
         site_config.insert("linuxFxVersion".into(), lit(&format!("{}|{}", stack_name(&f.runtime), f.runtime_version)));
     }
     site_config.insert("minTlsVersion".into(), lit(&f.min_tls_version));
+    site_config.insert("scmMinTlsVersion".into(), lit(&f.scm_min_tls_version));
+    site_config.insert("ftpsState".into(), lit(&f.ftps_state));
+    site_config.insert("http20Enabled".into(), json!(f.http2_enabled));
+    site_config.insert("remoteDebuggingEnabled".into(), json!(f.remote_debugging_enabled));
     if !f.cors_allowed_origins.is_empty() {
         site_config.insert("cors".into(), json!({"allowedOrigins": lits(&f.cors_allowed_origins)}));
     }
@@ -811,6 +821,50 @@ mod tests {
         let settings = site["properties"]["siteConfig"]["appSettings"].as_array().unwrap();
         assert!(settings.contains(&json!({"name": "[odd", "value": "[[concat('b')]"})), "{settings:?}");
         assert_eq!(check_template(&template), Vec::<String>::new());
+    }
+
+    #[test]
+    fn checkov_skips_sit_in_the_metadata_of_their_resource() {
+        for plan in PLANS {
+            let graph = sample_graph(plan);
+            let (template, _) = emitted(&graph);
+            let resources = inner(&template)["resources"].as_array().unwrap();
+            let expected = graph
+                .in_order()
+                .filter(|r| !matches!(r.settings, Settings::ResourceGroup | Settings::SignalRNetworkAcl(_)));
+            let mut total = 0;
+            for (json, resource) in resources.iter().zip(expected) {
+                let want: Vec<String> =
+                    checkov::skips(resource, &graph, Target::Arm).iter().map(checkov::Skip::arm_entry).collect();
+                total += want.len();
+                match json.get("metadata") {
+                    Some(meta) => assert_eq!(meta, &json!({"checkov": want}), "{plan:?} {}", resource.id.address()),
+                    None => assert!(want.is_empty(), "{plan:?} {} lacks its skips", resource.id.address()),
+                }
+            }
+            assert!(total > 0, "{plan:?}: the sample stack has accepted findings");
+            assert!(template["resources"][0].get("metadata").is_none(), "nothing to skip on the resource group");
+            assert_eq!(check_template(&template), Vec::<String>::new());
+        }
+    }
+
+    #[test]
+    fn sites_turn_off_ftp_and_remote_debugging_and_turn_on_http2() {
+        for plan in PLANS {
+            let (template, _) = emitted(&sample_graph(plan));
+            let site = inner(&template)["resources"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|r| r["type"] == "Microsoft.Web/sites")
+                .cloned()
+                .unwrap();
+            let config = &site["properties"]["siteConfig"];
+            assert_eq!(config["ftpsState"], "Disabled", "{plan:?}");
+            assert_eq!(config["http20Enabled"], true, "{plan:?}");
+            assert_eq!(config["remoteDebuggingEnabled"], false, "{plan:?}");
+            assert_eq!(config["scmMinTlsVersion"], "1.2", "{plan:?}");
+        }
     }
 
     #[test]

@@ -17,7 +17,7 @@ use minijinja::{
 };
 use serde::Serialize;
 
-use super::Artifact;
+use super::{checkov, Artifact, Target};
 use crate::graph::{
     FunctionApp, ResId, Resource, ResourceGraph, Settings, StorageAuth, Tags, UpstreamAuth,
 };
@@ -35,6 +35,10 @@ const TEMPLATES: &[(&str, &str)] = &[
     (
         "bicep/_tags.bicep.j2",
         include_str!("../../modules/bicep/_tags.bicep.j2"),
+    ),
+    (
+        "bicep/_skips.bicep.j2",
+        include_str!("../../modules/bicep/_skips.bicep.j2"),
     ),
     (
         "bicep/resource_group.bicep.j2",
@@ -112,6 +116,9 @@ fn environment() -> anyhow::Result<&'static Environment<'static>> {
         env.add_filter("bicep_str", |s: &str| Value::from_safe_string(bicep_str(s)));
         env.add_filter("bicep_key", |s: &str| Value::from_safe_string(bicep_key(s)));
         env.add_filter("bicep_num", |n: f64| Value::from_safe_string(bicep_num(n)));
+        env.add_filter("bicep_comment", |s: &str| {
+            Value::from_safe_string(bicep_comment(s))
+        });
         env.add_filter("bicep_list", |items: Vec<String>, pad: &str| {
             Value::from_safe_string(bicep_list(&items, pad))
         });
@@ -178,6 +185,14 @@ pub fn bicep_str(s: &str) -> String {
     }
     out.push('\'');
     out
+}
+
+/// Text for a `//` line comment: every control character (a line break would end the
+/// comment and let the rest through as code) becomes a space.
+fn bicep_comment(s: &str) -> String {
+    s.chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect()
 }
 
 /// An object key: bare when it is a plain identifier, else a [`bicep_str`] literal.
@@ -269,6 +284,8 @@ struct Decl {
     symbol: String,
     name: String,
     tags: Vec<Tag>,
+    /// `checkov:skip=ID:reason` directives, written as `//` comments in the resource body.
+    skips: Vec<String>,
     p: Props,
 }
 
@@ -325,6 +342,10 @@ struct FunctionAppView {
     linux_fx_version: Option<String>,
     https_only: bool,
     min_tls_version: String,
+    scm_min_tls_version: String,
+    ftps_state: String,
+    http2_enabled: bool,
+    remote_debugging_enabled: bool,
     cors: Vec<String>,
     app_settings: Vec<Tag>,
 }
@@ -391,12 +412,16 @@ fn tags(tags: &Tags) -> Vec<Tag> {
         .collect()
 }
 
-fn decl(kind: &'static str, r: &Resource, p: Props) -> Decl {
+fn decl(graph: &ResourceGraph, kind: &'static str, r: &Resource, p: Props) -> Decl {
     Decl {
         kind,
         symbol: symbol(r.id),
         name: r.name.clone(),
         tags: tags(&r.tags),
+        skips: checkov::skips(r, graph, Target::Bicep)
+            .iter()
+            .map(checkov::Skip::directive)
+            .collect(),
         p,
     }
 }
@@ -413,7 +438,7 @@ impl View {
         for r in graph.in_order() {
             let p = match &r.settings {
                 Settings::ResourceGroup => {
-                    resource_group = Some(decl("resource_group", r, Props::None {}));
+                    resource_group = Some(decl(graph, "resource_group", r, Props::None {}));
                     continue;
                 }
                 // Folded into the SignalR resource's `networkACLs`.
@@ -488,7 +513,7 @@ impl View {
                     principal_type: ra.principal_type.clone(),
                 },
             };
-            resources.push(decl(r.id.kind(), r, p));
+            resources.push(decl(graph, r.id.kind(), r, p));
         }
         let Some(resource_group) = resource_group else {
             bail!("the graph has no resource group")
@@ -549,6 +574,10 @@ fn function_app_view(graph: &ResourceGraph, f: &FunctionApp) -> anyhow::Result<F
         flex,
         https_only: f.https_only,
         min_tls_version: f.min_tls_version.clone(),
+        scm_min_tls_version: f.scm_min_tls_version.clone(),
+        ftps_state: f.ftps_state.clone(),
+        http2_enabled: f.http2_enabled,
+        remote_debugging_enabled: f.remote_debugging_enabled,
         cors: f.cors_allowed_origins.clone(),
         app_settings: tags(&f.app_settings),
     })
@@ -895,6 +924,36 @@ mod tests {
             "{main}"
         );
         assert!(main.contains(r"param location string = 'it\'s \${x} \\ \n'"));
+    }
+
+    #[test]
+    fn checkov_skips_open_the_body_of_their_resource() {
+        for plan in [FunctionPlan::FC1, FunctionPlan::Y1, FunctionPlan::EP1] {
+            let graph = sample_graph(plan);
+            let stack = &files(plan)["bicep/stack.bicep"];
+            for r in graph.in_order().filter(|r| {
+                !matches!(
+                    r.settings,
+                    Settings::ResourceGroup | Settings::SignalRNetworkAcl(_)
+                )
+            }) {
+                let decl = declaration(stack, &symbol(r.id));
+                let want: Vec<String> = checkov::skips(r, &graph, Target::Bicep)
+                    .iter()
+                    .map(|s| format!("  // {}", s.directive()))
+                    .collect();
+                let got: Vec<&str> = decl.lines().skip(1).take(want.len()).collect();
+                assert_eq!(got, want, "{plan:?} {}", r.id.address());
+                assert_eq!(decl.matches("checkov:skip=").count(), want.len());
+            }
+            assert_eq!(stack.matches("// checkov:skip=").count(), {
+                graph
+                    .in_order()
+                    .map(|r| checkov::skips(r, &graph, Target::Bicep).len())
+                    .sum::<usize>()
+            });
+        }
+        assert_eq!(bicep_comment("a\nb\r\tc"), "a b  c");
     }
 
     #[test]

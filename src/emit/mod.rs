@@ -5,6 +5,7 @@
 
 pub mod arm;
 pub mod bicep;
+pub mod checkov;
 pub mod functions;
 pub mod terraform;
 pub mod terraform_json;

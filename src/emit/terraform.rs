@@ -11,8 +11,10 @@ pub(crate) mod syntax;
 use anyhow::Context;
 use hcl::{Block, Body, Expression};
 
+use std::collections::BTreeMap;
+
 use self::syntax::{cond, ident_object, interp, keyword, lit, template, text, var};
-use super::Artifact;
+use super::{checkov, Artifact, Target};
 use crate::graph::{ResId, ResourceGraph, Settings};
 
 pub use self::layout::{canonical, insert_comments};
@@ -47,12 +49,31 @@ impl Config {
 
 pub fn emit(graph: &ResourceGraph) -> anyhow::Result<Vec<Artifact>> {
     let config = config(graph)?;
+    let skips = checkov_skips(graph);
     config
         .files()
         .into_iter()
         .map(|(name, body)| {
-            let text = render(body).with_context(|| format!("rendering terraform/{name}"))?;
+            let mut text = render(body).with_context(|| format!("rendering terraform/{name}"))?;
+            if name == "main.tf" {
+                text = insert_comments(&text, &skips);
+            }
             Ok(Artifact::new(format!("terraform/{name}"), text))
+        })
+        .collect()
+}
+
+/// `#checkov:skip=ID:reason` lines per resource address, from the shared table in
+/// [`crate::emit::checkov`]. Only the HCL gets them: Terraform JSON has no comments.
+fn checkov_skips(graph: &ResourceGraph) -> BTreeMap<String, Vec<String>> {
+    graph
+        .in_order()
+        .filter_map(|r| {
+            let lines: Vec<String> = checkov::skips(r, graph, Target::Terraform)
+                .iter()
+                .map(checkov::Skip::directive)
+                .collect();
+            (!lines.is_empty()).then(|| (format!("{}.{}", tf_type(r), local_name(r.id)), lines))
         })
         .collect()
 }
@@ -388,6 +409,74 @@ pub(crate) mod tests {
             "{text}"
         );
         assert!(text.contains("\"WEBSITE_CONTENTSHARE\""), "{text}");
+    }
+
+    #[test]
+    fn checkov_skips_are_comments_at_the_top_of_their_blocks() {
+        for plan in PLANS {
+            let graph = sample_graph(plan);
+            let files = emit(&graph).unwrap();
+            let main = &files[1].contents;
+            let mut total = 0;
+            for r in graph.in_order() {
+                let header = format!("resource \"{}\" \"{}\" {{\n", tf_type(r), local_name(r.id));
+                let start = main
+                    .find(&header)
+                    .unwrap_or_else(|| panic!("{header} in main.tf"))
+                    + header.len();
+                let want: Vec<String> = checkov::skips(r, &graph, Target::Terraform)
+                    .iter()
+                    .map(|s| format!("  #{}", s.directive()))
+                    .collect();
+                let got: Vec<&str> = main[start..].lines().take(want.len()).collect();
+                assert_eq!(got, want, "{plan:?} {}", r.id.address());
+                total += want.len();
+            }
+            assert_eq!(main.matches("#checkov:skip=").count(), total, "{plan:?}");
+            assert!(total > 0);
+            // Comments only: the body parses back to exactly what was built.
+            assert_eq!(
+                parsed(&files, "terraform/main.tf"),
+                config(&graph).unwrap().main
+            );
+            // Terraform JSON cannot hold them.
+            let json = crate::emit::terraform_json::emit(&graph).unwrap();
+            assert!(json.iter().all(|a| !a.contents.contains("checkov")));
+        }
+    }
+
+    #[test]
+    fn function_apps_turn_off_ftp_and_remote_debugging() {
+        for plan in PLANS {
+            let graph = sample_graph(plan);
+            let main = parsed(&emit(&graph).unwrap(), "terraform/main.tf");
+            let app = tf_type(graph.expect(ResId::FunctionApp));
+            let site = main
+                .blocks()
+                .find(|b| b.labels().first().map(|l| l.as_str()) == Some(app))
+                .and_then(|b| b.body().blocks().find(|b| b.identifier() == "site_config"))
+                .expect("the function app has a site_config");
+            let get = |key: &str| {
+                site.body()
+                    .attributes()
+                    .find(|a| a.key() == key)
+                    .map(|a| a.expr().clone())
+            };
+            assert_eq!(
+                get("http2_enabled"),
+                Some(Expression::Bool(true)),
+                "{plan:?}"
+            );
+            assert_eq!(
+                get("remote_debugging_enabled"),
+                Some(Expression::Bool(false)),
+                "{plan:?}"
+            );
+            assert_eq!(get("scm_minimum_tls_version"), Some(lit("1.2")), "{plan:?}");
+            // The Flex resource has no ftps_state.
+            let ftps = (!plan.is_flex()).then(|| lit("Disabled"));
+            assert_eq!(get("ftps_state"), ftps, "{plan:?}");
+        }
     }
 
     #[test]

@@ -247,6 +247,14 @@ pub struct FunctionApp {
     pub https_only: bool,
     /// `1.2` style, as azurerm and ARM `minTlsVersion` spell it.
     pub min_tls_version: String,
+    /// FTP/FTPS deployment endpoint: `Disabled` (code ships by zip or package, never FTP).
+    pub ftps_state: String,
+    /// HTTP/2 for the app's front end; clients negotiate it and fall back to HTTP/1.1.
+    pub http2_enabled: bool,
+    /// Always off: a deployed stack is not debugged remotely.
+    pub remote_debugging_enabled: bool,
+    /// Minimum TLS of the SCM (Kudu) site that deployments go through, `1.2` style.
+    pub scm_min_tls_version: String,
     pub cors_allowed_origins: Vec<String>,
     /// Literal app settings: the SignalR identity connection, identity-based storage
     /// settings (FC1) and the user's extra settings. Settings whose value is a

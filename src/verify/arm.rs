@@ -49,10 +49,14 @@ const PARAMETERS_ID: &str = "https://schema.management.azure.com/schemas/2019-04
 /// Keys the deployment engine reads on any resource, beyond the resource type's own
 /// schema. Their value schemas come from `ARMResourceBase`/`resourceBase` of
 /// deploymentTemplate.json; `resourceGroup`/`subscriptionId` (nested deployments)
-/// are documented but absent from that schema. `location` and `tags` are sent to the
-/// resource provider, so they are allowed only where the type's schema declares them.
+/// are documented but absent from that schema, and so is `metadata` (an object the
+/// engine ignores; sigc puts checkov skips there). `location` and `tags` are sent to
+/// the resource provider, so they are allowed only where the type's schema declares them.
 const ENGINE_KEYS: &[&str] =
-    &["condition", "dependsOn", "copy", "comments", "scope", "resourceGroup", "subscriptionId"];
+    &["condition", "dependsOn", "copy", "comments", "scope", "resourceGroup", "subscriptionId", "metadata"];
+
+/// Engine keys without a schema whose value is an object (the others are strings).
+const OBJECT_ENGINE_KEYS: &[&str] = &["metadata"];
 
 /// Bounds `$ref` chains that consume no input, so a malformed schema cannot recurse forever.
 const MAX_REF_DEPTH: u32 = 64;
@@ -634,6 +638,11 @@ fn check_resource(
                 .find_map(|prefix| template_doc.pointer(&format!("{prefix}{key}")));
         match engine_schema {
             Some(schema) => walker.validate(TEMPLATE_ID, schema, value, At::root(&child(path, key)), &mut found),
+            None if OBJECT_ENGINE_KEYS.contains(&key) => {
+                if !value.is_object() {
+                    found.push(problem(&child(path, key), true, format!("expected object, found {}", describe(value))))
+                }
+            }
             None if !value.is_string() => {
                 found.push(problem(&child(path, key), true, format!("expected string, found {}", describe(value))))
             }
@@ -870,6 +879,17 @@ mod tests {
         let problems = check_template(&rg_template(json!([ws])));
         assert_eq!(problems.len(), 1, "{problems:?}");
         assert!(problems[0].contains("retentionInDays") && problems[0].contains("expected integer"), "{problems:?}");
+    }
+
+    #[test]
+    fn resource_metadata_is_an_engine_key_that_must_be_an_object() {
+        let mut ws = workspace();
+        ws["metadata"] = json!({"checkov": ["CKV_AZURE_1:why"]});
+        assert_eq!(check_template(&rg_template(json!([ws.clone()]))), Vec::<String>::new());
+        ws["metadata"] = json!(["CKV_AZURE_1:why"]);
+        let problems = check_template(&rg_template(json!([ws])));
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert!(problems[0].contains("`metadata`") && problems[0].contains("expected object, found"), "{problems:?}");
     }
 
     #[test]

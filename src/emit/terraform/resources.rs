@@ -234,13 +234,22 @@ fn function_app(
             "application_insights_connection_string",
             attr(graph, app.app_insights, &["connection_string"])?,
         ))
-        .add_attribute(("minimum_tls_version", lit(&app.min_tls_version)));
+        .add_attribute(("minimum_tls_version", lit(&app.min_tls_version)))
+        .add_attribute(("scm_minimum_tls_version", lit(&app.scm_min_tls_version)))
+        .add_attribute(("http2_enabled", bool(app.http2_enabled)))
+        .add_attribute((
+            "remote_debugging_enabled",
+            bool(app.remote_debugging_enabled),
+        ));
+    // The Flex resource has no `ftps_state` (see its schema in schemas/azurerm/).
     if !app.plan.is_flex() {
-        site = site.add_block(
-            Block::builder("application_stack")
-                .add_attribute(("python_version", lit(&app.runtime_version)))
-                .build(),
-        );
+        site = site
+            .add_attribute(("ftps_state", lit(&app.ftps_state)))
+            .add_block(
+                Block::builder("application_stack")
+                    .add_attribute(("python_version", lit(&app.runtime_version)))
+                    .build(),
+            );
     }
     if !app.cors_allowed_origins.is_empty() {
         site = site.add_block(
