@@ -14,6 +14,9 @@ pub struct Limits {
     pub naming: Naming,
     pub signalr: SignalR,
     pub functions: Functions,
+    pub cors: Cors,
+    pub network_acl: NetworkAcl,
+    pub security: Security,
     pub tags: Tags,
     pub roles: BTreeMap<String, RoleEntry>,
 }
@@ -103,6 +106,59 @@ pub struct Functions {
     pub source: Vec<String>,
 }
 
+/// What an origin in a CORS list may look like (`[cors]`).
+#[derive(Debug, Deserialize)]
+pub struct Cors {
+    /// Allows every origin; must stand alone.
+    pub wildcard: String,
+    /// Lower-case schemes an origin may use.
+    pub schemes: Vec<String>,
+    pub secure_scheme: String,
+    /// The port each scheme implies when none is written.
+    pub default_ports: BTreeMap<String, u16>,
+    pub port_min: u16,
+    pub port_max: u16,
+    pub dns_label_max_length: usize,
+    pub dns_name_max_length: usize,
+    /// `localhost` and every name under it.
+    pub loopback_domain: String,
+    pub source: Vec<String>,
+}
+
+/// SignalR network ACL request types and the ones this stack uses (`[network_acl]`).
+#[derive(Debug, Deserialize)]
+pub struct NetworkAcl {
+    pub request_types: Vec<String>,
+    /// Browsers and other clients.
+    pub client: String,
+    /// The Functions bindings call the REST API in Serverless mode.
+    pub rest_api: String,
+    /// Hub servers, which Serverless mode does not have.
+    pub server: String,
+    pub serverless_mode: String,
+    pub source: Vec<String>,
+}
+
+/// Security baselines (`[security]`): TLS versions oldest first and the minimum accepted.
+#[derive(Debug, Deserialize)]
+pub struct Security {
+    pub storage_tls_versions: Vec<String>,
+    pub storage_min_tls_version: String,
+    pub storage_legacy_tls_retired: String,
+    pub function_tls_versions: Vec<String>,
+    pub function_min_tls_version: String,
+    pub source: Vec<String>,
+}
+
+impl Security {
+    /// Whether `version` is older than `minimum` in the ordered `versions`; unknown
+    /// versions are not judged (the schema admits only listed ones).
+    pub fn tls_below(versions: &[String], version: &str, minimum: &str) -> bool {
+        let pos = |v: &str| versions.iter().position(|x| x == v);
+        matches!((pos(version), pos(minimum)), (Some(v), Some(m)) if v < m)
+    }
+}
+
 impl Limits {
     pub fn sku(&self, name: &str) -> Option<&Sku> {
         self.signalr.skus.iter().find(|s| s.name == name)
@@ -166,6 +222,25 @@ mod tests {
             for s in &rule.source {
                 assert!(l.source_url(s).is_some(), "source {s} is listed");
             }
+        }
+    }
+
+    #[test]
+    fn cors_acl_and_security_tables_hold_the_facts() {
+        let l = limits();
+        assert_eq!(l.cors.schemes, ["http", "https"]);
+        assert_eq!(l.cors.default_ports["https"], 443);
+        assert!(l.cors.schemes.contains(&l.cors.secure_scheme));
+        for t in [&l.network_acl.client, &l.network_acl.rest_api, &l.network_acl.server] {
+            assert!(l.network_acl.request_types.contains(t), "{t} is a request type");
+        }
+        let s = &l.security;
+        assert!(Security::tls_below(&s.storage_tls_versions, "TLS1_1", &s.storage_min_tls_version));
+        assert!(!Security::tls_below(&s.storage_tls_versions, "TLS1_3", &s.storage_min_tls_version));
+        assert!(!Security::tls_below(&s.function_tls_versions, "1.2", &s.function_min_tls_version));
+        assert!(Security::tls_below(&s.function_tls_versions, "1.0", &s.function_min_tls_version));
+        for src in l.cors.source.iter().chain(&l.network_acl.source).chain(&s.source) {
+            assert!(l.source_url(src).is_some(), "source {src} is listed");
         }
     }
 }

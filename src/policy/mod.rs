@@ -6,10 +6,12 @@
 //! graph. `input/*` and `graph/*` are fixed errors, listed here for `sigc explain`.
 
 mod acl;
+mod cors;
 mod functions;
 mod graph;
 mod input;
 mod naming;
+mod security;
 mod sku;
 mod upstream;
 
@@ -118,6 +120,17 @@ pub fn rule(id: &str) -> Option<&'static Rule> {
 
 static RULES: &[Rule] = &[
     acl::allow_and_deny_mixed::RULE,
+    acl::allow_default_in_production::RULE,
+    acl::deny_blocks_clients::RULE,
+    acl::server_connection_unused::RULE,
+    cors::duplicate_origin::RULE,
+    cors::empty_origins::RULE,
+    cors::function_cors_differs::RULE,
+    cors::insecure_origin::RULE,
+    cors::invalid_origin::RULE,
+    cors::localhost_origin::RULE,
+    cors::wildcard_mixed::RULE,
+    cors::wildcard_origin::RULE,
     functions::reserved_app_setting::RULE,
     functions::runtime_not_supported::RULE,
     functions::y1_retiring::RULE,
@@ -138,6 +151,12 @@ static RULES: &[Rule] = &[
     naming::invalid_pattern::RULE,
     naming::invalid_tag::RULE,
     naming::reserved_word::RULE,
+    security::function_https_disabled::RULE,
+    security::function_tls_below_1_2::RULE,
+    security::signalr_identity_missing::RULE,
+    security::signalr_local_auth::RULE,
+    security::storage_public_blob_access::RULE,
+    security::storage_tls_below_1_2::RULE,
     sku::capacity_not_offered::RULE,
     sku::connections_exceed_capacity::RULE,
     sku::feature_not_offered::RULE,

@@ -41,7 +41,14 @@ fn check(cx: &mut RuleCx<'_>) {
             ))
             .resource("signalr_network_acl")
             .primary(first.span.clone(), format!("`{}` listed here", first.value))
-            .secondary(acl.default_action.span.clone(), "default action")
+            .secondary(
+                acl.default_action.span.clone(),
+                if acl.default_action.explicit {
+                    "default action".to_string()
+                } else {
+                    format!("`default_action` defaults to `{}`", acl.default_action.value)
+                },
+            )
             .help(format!("move the request types to `{keep}` with the opposite meaning, or change `default_action`"));
         cx.emit(d);
     }

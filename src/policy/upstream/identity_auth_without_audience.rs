@@ -4,13 +4,16 @@ use crate::policy::{declare_rule, RuleCx};
 
 declare_rule! {
     /// ## What it does
-    /// Checks that `auth = "managed-identity"` on the upstream has what it needs: an
-    /// `audience` (the application ID the token is issued for) and a SignalR identity.
+    /// Checks that `auth = "managed-identity"` on the upstream has an `audience` (the
+    /// application ID the token is issued for), and that an `audience` is not written
+    /// without it. A missing SignalR identity is reported by
+    /// `security/signalr-identity-missing`.
     ///
     /// ## Why it matters
-    /// SignalR asks Entra ID for a token with its own managed identity for the given
-    /// resource; without either, the upstream cannot authenticate (azurerm sends the
-    /// audience as `managedIdentity.resource`).
+    /// SignalR asks Entra ID for a token for the given resource; without an audience
+    /// the upstream cannot authenticate (azurerm sends the audience as
+    /// `managedIdentity.resource`). An audience without managed-identity auth is
+    /// silently unused.
     ///
     /// ## Example
     /// ```toml
@@ -19,8 +22,8 @@ declare_rule! {
     /// ```
     ///
     /// ## How to fix
-    /// Add `audience = "<application ID GUID>"` and keep `identity = "SystemAssigned"`,
-    /// or use `auth = "none"` (the webhook's system key still protects it).
+    /// Add `audience = "<application ID GUID>"`, or use `auth = "none"` (the
+    /// webhook's system key still protects it).
     ///
     /// ## Source
     /// https://learn.microsoft.com/en-us/azure/azure-signalr/concept-upstream
@@ -28,8 +31,7 @@ declare_rule! {
 }
 
 fn check(cx: &mut RuleCx<'_>) {
-    let s = &cx.env.signalr;
-    let up = &s.upstream;
+    let up = &cx.env.signalr.upstream;
     if up.auth.value != "managed-identity" {
         if let Some(audience) = &up.audience {
             let d = cx
@@ -47,15 +49,6 @@ fn check(cx: &mut RuleCx<'_>) {
             .resource("signalr")
             .primary(up.auth.span.clone(), "no audience for the token")
             .help("add `audience = \"<application ID GUID>\"` to `[signalr.upstream]`");
-        cx.emit(d);
-    }
-    if s.identity.value == "None" {
-        let d = cx
-            .diagnostic("upstream `auth = \"managed-identity\"` needs a SignalR managed identity")
-            .resource("signalr")
-            .primary(s.identity.span.clone(), "no identity")
-            .secondary(up.auth.span.clone(), "managed-identity auth")
-            .help("set `identity = \"SystemAssigned\"` in `[signalr]`");
         cx.emit(d);
     }
 }
