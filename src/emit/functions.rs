@@ -13,10 +13,11 @@ use std::sync::OnceLock;
 use anyhow::{bail, Context};
 use minijinja::value::ValueKind;
 use minijinja::{
-    AutoEscape, Environment, Error, ErrorKind, Output, State, UndefinedBehavior, Value,
+    Environment, Error, ErrorKind, Output, State, Value,
 };
 use serde::Serialize;
 
+use super::templates::is_identifier;
 use super::Artifact;
 use crate::graph::ResourceGraph;
 
@@ -67,12 +68,7 @@ fn render(view: &View) -> anyhow::Result<Vec<Artifact>> {
 fn environment() -> anyhow::Result<&'static Environment<'static>> {
     static ENV: OnceLock<Result<Environment<'static>, String>> = OnceLock::new();
     ENV.get_or_init(|| {
-        let mut env = Environment::new();
-        env.set_undefined_behavior(UndefinedBehavior::Strict);
-        env.set_auto_escape_callback(|_| AutoEscape::None);
-        env.set_trim_blocks(true);
-        env.set_lstrip_blocks(true);
-        env.set_keep_trailing_newline(true);
+        let mut env = super::templates::strict_environment();
         env.set_formatter(format_value);
         env.add_filter("py_str", |s: &str| Value::from_safe_string(py_str(s)));
         for (name, _, source) in TEMPLATES {
@@ -101,14 +97,6 @@ fn format_value(out: &mut Output, _state: &State, value: &Value) -> Result<(), E
         ));
     }
     out.write_str(&value.to_string()).map_err(Error::from)
-}
-
-fn is_identifier(s: &str) -> bool {
-    let mut chars = s.chars();
-    chars
-        .next()
-        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
-        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
 }
 
 /// Quotes `s` as a Python string literal (`"..."`). Backslash, quote, control

@@ -8,6 +8,7 @@ pub mod bicep;
 pub mod checkov;
 pub mod functions;
 pub mod terraform;
+pub mod templates;
 pub mod terraform_json;
 
 use std::fmt;
