@@ -30,6 +30,16 @@ fn every_rule_has_its_docs_sections() {
 }
 
 #[test]
+fn every_sarif_help_uri_has_its_anchor_in_docs_rules_md() {
+    let doc = table();
+    for r in rules() {
+        let uri = sigc::diag::sarif::help_uri(r.id);
+        let anchor = uri.split('#').nth(1).expect("help URIs carry an anchor");
+        assert!(doc.contains(&format!("<a id=\"{anchor}\"></a>")), "{} has no anchor `{anchor}`", r.id);
+    }
+}
+
+#[test]
 fn docs_rules_md_is_in_sync() {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/rules.md");
     let on_disk = std::fs::read_to_string(&path).unwrap_or_default();

@@ -6,7 +6,7 @@ use super::{OK, USAGE};
 
 pub fn run(id: Option<&str>, all: bool) -> u8 {
     if all {
-        print!("{}", sigc::policy::table());
+        print!("{}", sigc::policy::listing());
         return OK;
     }
     let id = id.unwrap_or_default();

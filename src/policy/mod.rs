@@ -270,6 +270,23 @@ pub fn explain(rule: &Rule) -> String {
     format!("# {}\n\nLevel: {levels}\n\n{}\n", rule.id, rule.text().trim_end())
 }
 
+/// `sigc explain --all`: one line per rule with its levels per profile.
+pub fn listing() -> String {
+    let width = RULES.iter().map(|r| r.id.len()).max().unwrap_or(0);
+    let mut out = format!("{:<width$}  {:<10}  {:<11}  summary\n", "rule", "production", "development");
+    for r in RULES {
+        let fixed = if r.fixed { " (fixed)" } else { "" };
+        out.push_str(&format!(
+            "{:<width$}  {:<10}  {:<11}  {}{fixed}\n",
+            r.id,
+            level_name(r.production),
+            level_name(r.development),
+            r.summary()
+        ));
+    }
+    out
+}
+
 /// The Markdown table of every rule with its levels per profile (`docs/rules.md`).
 pub fn table() -> String {
     let mut out = String::from(
@@ -277,7 +294,8 @@ pub fn table() -> String {
     );
     for r in RULES {
         out.push_str(&format!(
-            "| `{}` | {} | {} | {} | {} |\n",
+            "| <a id=\"{}\"></a>`{}` | {} | {} | {} | {} |\n",
+            crate::diag::sarif::rule_anchor(r.id),
             r.id,
             level_name(r.production),
             level_name(r.development),
