@@ -2,49 +2,11 @@
 
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Command;
 
-const GOOD: &str = r#"[environment]
-name = "dev"
-workload = "chat"
-location = "eastus"
-profile = "development"
+mod common;
 
-[signalr]
-sku = "Free_F1"
-"#;
-
-const BAD: &str = r#"[environment]
-name = "dev"
-workload = "chat"
-location = "eastus"
-profile = "development"
-
-[signalr]
-sku = "Free_F1"
-capacity = 2
-"#;
-
-fn sigc(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_sigc"))
-        .args(args)
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("the sigc binary runs")
-}
-
-fn code(o: &Output) -> i32 {
-    o.status.code().expect("sigc exits normally, never by a signal")
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
+use common::{code, sigc, stderr, stdout, BAD, GOOD};
 
 fn workspace(files: &[(&str, &str)]) -> tempfile::TempDir {
     let dir = tempfile::tempdir().expect("temp dir");
@@ -80,7 +42,7 @@ fn check_exit_codes_follow_the_contract() {
     let bad = sigc(ws.path(), &["check", "bad.toml"]);
     assert_eq!(code(&bad), 1);
     assert!(stderr(&bad).contains("error[sku/capacity-not-offered]"), "{}", stderr(&bad));
-    assert!(stderr(&bad).contains(" --> bad.toml:9:12"), "{}", stderr(&bad));
+    assert!(stderr(&bad).contains(" --> bad.toml:8:12"), "{}", stderr(&bad));
     assert_eq!(code(&sigc(ws.path(), &["check", "missing.toml"])), 2);
     assert_eq!(code(&sigc(ws.path(), &["check", "good.toml", "bad.toml"])), 1);
     assert_eq!(code(&sigc(ws.path(), &["frobnicate"])), 2);
@@ -111,7 +73,7 @@ fn json_diagnostics_have_the_contract_shape() {
         assert!(d.get(key).is_some(), "missing {key} in {d}");
     }
     assert_eq!(d["rule"], "sku/capacity-not-offered");
-    assert_eq!((d["line"].as_u64(), d["column"].as_u64()), (Some(9), Some(12)));
+    assert_eq!((d["line"].as_u64(), d["column"].as_u64()), (Some(8), Some(12)));
     assert_eq!(d["path"], "bad.toml");
     assert_eq!(doc["summary"], serde_json::json!({"files": 1, "errors": 1, "warnings": 0}));
 }
@@ -124,7 +86,7 @@ fn sarif_output_is_sarif_2_1_0() {
     assert_eq!(doc["version"], "2.1.0");
     let result = &doc["runs"][0]["results"][0];
     assert_eq!(result["ruleId"], "sku/capacity-not-offered");
-    assert_eq!(result["locations"][0]["physicalLocation"]["region"]["startLine"], 9);
+    assert_eq!(result["locations"][0]["physicalLocation"]["region"]["startLine"], 8);
 }
 
 #[test]

@@ -15,29 +15,13 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant, SystemTime};
 
+mod common;
+
+use common::{BAD, GOOD};
+
 const ROOT: &str = env!("CARGO_MANIFEST_DIR");
 
-const GOOD: &str = r#"[environment]
-name = "dev"
-workload = "chat"
-location = "eastus"
-profile = "development"
 
-[signalr]
-sku = "Free_F1"
-"#;
-
-/// `capacity = 2` on Free_F1: `sku/capacity-not-offered` at 8:12.
-const BAD: &str = r#"[environment]
-name = "dev"
-workload = "chat"
-location = "eastus"
-profile = "development"
-
-[signalr]
-capacity = 2
-sku = "Free_F1"
-"#;
 
 /// TOML that is not an ENV file: `sigc check` would fail on it, so the hook must never see it.
 const NOT_AN_ENV: &str = "[package]\nname = \"app\"\nversion = \"0.1.0\"\n";

@@ -14,30 +14,13 @@ use sigc::diag::sarif::{artifact_uri, render, RuleMeta, RULES_DOC_URL};
 use sigc::diag::{Diagnostic, FileReport};
 use sigc::source::SourceFile;
 
+mod common;
+
+use common::{GOOD, BAD as BAD_CAPACITY};
+
 const ROOT: &str = env!("CARGO_MANIFEST_DIR");
 
-/// Clean: no findings.
-const GOOD: &str = r#"[environment]
-name = "dev"
-workload = "chat"
-location = "eastus"
-profile = "development"
 
-[signalr]
-sku = "Free_F1"
-"#;
-
-/// One finding whose value is known: `2` on line 8.
-const BAD_CAPACITY: &str = r#"[environment]
-name = "dev"
-workload = "chat"
-location = "eastus"
-profile = "development"
-
-[signalr]
-capacity = 2
-sku = "Free_F1"
-"#;
 
 /// A wrong value after non-ASCII text on the same line: columns must count chars, not bytes.
 const NON_ASCII: &str = r#"[environment]
