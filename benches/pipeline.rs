@@ -28,13 +28,30 @@ fn main() {
     let src = SourceFile::new("warm", std::fs::read_to_string(&files[0]).unwrap());
     compile(&src, &Options { targets: Some(Target::ALL.to_vec()) }).unwrap();
     println!("first build in a process (templates and schemas compiled once): {:?}", first.elapsed());
-    println!("{:<18} {:>12} {:>12} {:>14} {:>10}", "example", "toml parse", "sigc check", "build (all)", "bytes out");
+    println!(
+        "{:<18} {:>11} {:>11} {:>11} {:>11} {:>11} {:>11} {:>13} {:>10}",
+        "example", "toml parse", "sigc parse", "resolve", "policy", "lower", "sigc check", "build (all)", "bytes out"
+    );
     for path in files {
         let text = std::fs::read_to_string(&path).unwrap();
         let name = path.file_name().unwrap().to_string_lossy().into_owned();
         let source = SourceFile::new(name.clone(), text.clone());
         let parse = time(|| {
             black_box(toml::from_str::<toml::Table>(black_box(&text)).unwrap());
+        });
+        let sigc_parse = time(|| {
+            black_box(sigc::parse::parse(black_box(&source)).unwrap());
+        });
+        let env = sigc::parse::parse(&source).unwrap();
+        let resolve = time(|| {
+            black_box(sigc::resolve::resolve(black_box(&env)).unwrap());
+        });
+        let resolved = sigc::resolve::resolve(&env).unwrap();
+        let policy = time(|| {
+            black_box(sigc::policy::check(black_box(&resolved)));
+        });
+        let lower = time(|| {
+            black_box(sigc::graph::lower(black_box(&resolved)).unwrap());
         });
         let check = time(|| {
             black_box(compile(black_box(&source), &Options::default()).unwrap());
@@ -44,6 +61,8 @@ fn main() {
             black_box(compile(black_box(&source), &options).unwrap());
         });
         let bytes: usize = compile(&source, &options).unwrap().artifacts.iter().map(|a| a.contents.len()).sum();
-        println!("{name:<18} {parse:>12.2?} {check:>12.2?} {build:>14.2?} {bytes:>10}");
+        println!(
+            "{name:<18} {parse:>11.2?} {sigc_parse:>11.2?} {resolve:>11.2?} {policy:>11.2?} {lower:>11.2?} {check:>11.2?} {build:>13.2?} {bytes:>10}"
+        );
     }
 }

@@ -29,10 +29,12 @@ fn regex(pattern: &str) -> Regex {
     static CACHE: OnceLock<Mutex<HashMap<String, Regex>>> = OnceLock::new();
     let cache = CACHE.get_or_init(Default::default);
     let mut cache = cache.lock().unwrap_or_else(|e| e.into_inner());
-    cache
-        .entry(pattern.to_string())
-        .or_insert_with(|| Regex::new(pattern).expect("schema patterns are valid regexes (tested)"))
-        .clone()
+    if let Some(re) = cache.get(pattern) {
+        return re.clone();
+    }
+    let re = Regex::new(pattern).expect("schema patterns are valid regexes (tested)");
+    cache.insert(pattern.to_string(), re.clone());
+    re
 }
 
 /// Validates the whole document; an empty result means it has the shape of ENV.toml.
@@ -201,7 +203,7 @@ impl Cx {
             path.push(name.to_string());
             match (sub, extra) {
                 (Some(sub), _) => self.value(sub, value, path, Some(key.span())),
-                (None, Some(Value::Object(sub))) => self.value(&Value::Object(sub.clone()), value, path, Some(key.span())),
+                (None, Some(sub @ Value::Object(_))) => self.value(sub, value, path, Some(key.span())),
                 (None, _) => {
                     path.pop();
                     let mut d = Diagnostic::error("input/unknown-key", format!("unknown key `{name}` in {}", table_name(path)))

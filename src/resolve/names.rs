@@ -95,6 +95,11 @@ fn jinja() -> &'static Environment<'static> {
     })
 }
 
+/// A template error in a few words, for the diagnostic message.
+fn describe(err: &minijinja::Error) -> String {
+    err.detail().map(str::to_string).unwrap_or_else(|| err.kind().to_string())
+}
+
 fn setting(field: &Option<S<String>>, default: &str, fallback: &crate::source::Span) -> Setting<String> {
     match field {
         Some(v) => Setting::explicit(v.get_ref().clone(), v.span()),
@@ -132,6 +137,8 @@ pub fn resolve_names(
         }
     }
 
+    // Each template is compiled once per file, then rendered for every resource.
+    let templates = [&pattern, &compact].map(|t| jinja().template_from_str(&t.value));
     let mut names = BTreeMap::new();
     for key in NameKey::ALL {
         if let Some(v) = explicit.get(key.key()) {
@@ -139,9 +146,13 @@ pub fn resolve_names(
             continue;
         }
         let rule = limits().name_rule(key.key());
-        let template = if rule.compact { &compact } else { &pattern };
+        let (template, compiled) = if rule.compact { (&compact, &templates[1]) } else { (&pattern, &templates[0]) };
         let vars = Vars { abbr: &rule.abbr, workload, env, location, instance, suffix };
-        match jinja().render_str(&template.value, &vars) {
+        let rendered = match compiled {
+            Ok(t) => t.render(&vars).map_err(|e| describe(&e)),
+            Err(e) => Err(describe(e)),
+        };
+        match rendered {
             Ok(value) => {
                 names.insert(
                     key,
@@ -152,9 +163,8 @@ pub fn resolve_names(
                     },
                 );
             }
-            Err(err) => {
+            Err(detail) => {
                 let which = if rule.compact { "compact_pattern" } else { "pattern" };
-                let detail = err.detail().map(str::to_string).unwrap_or_else(|| err.kind().to_string());
                 let d = Diagnostic::error("naming/invalid-pattern", format!("`[naming] {which}` cannot be rendered: {detail}"))
                     .primary(template.span.clone(), "this template")
                     .resource(key.key())
