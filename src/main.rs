@@ -13,5 +13,11 @@ fn main() -> std::process::ExitCode {
             return std::process::ExitCode::from(if e.use_stderr() { cli::USAGE } else { cli::OK });
         }
     };
-    std::process::ExitCode::from(cli::run(cli))
+    // A panic is a sigc bug, never the user's input: report it as one and exit 2, not
+    // with Rust's 101 (CONTRACT §2). Nothing is half-written: builds write atomically.
+    std::panic::set_hook(Box::new(|info| {
+        eprintln!("sigc: internal error: {info}\nsigc: this is a bug in sigc; please report it with the input file");
+    }));
+    let code = std::panic::catch_unwind(|| cli::run(cli)).unwrap_or(cli::USAGE);
+    std::process::ExitCode::from(code)
 }
