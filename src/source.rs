@@ -24,21 +24,35 @@ pub struct SourceFile {
     pub name: String,
     pub text: String,
     line_starts: Vec<usize>,
+    /// Per line: all ASCII, so a column is a byte distance. Keeps `line_col` O(1) on
+    /// such lines: rendering a thousand findings on one 1 MB line must not rescan it each time.
+    line_ascii: Vec<bool>,
 }
 
 impl SourceFile {
     pub fn new(name: impl Into<String>, text: String) -> Self {
         let mut line_starts = vec![0];
         line_starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
-        Self { name: name.into(), text, line_starts }
+        let line_ascii = line_starts
+            .iter()
+            .enumerate()
+            .map(|(i, &start)| text[start..line_starts.get(i + 1).copied().unwrap_or(text.len())].is_ascii())
+            .collect();
+        Self { name: name.into(), text, line_starts, line_ascii }
     }
 
     /// 1-based (line, column) of a byte offset; the column counts chars, as the toml crate does.
     pub fn line_col(&self, offset: usize) -> (usize, usize) {
         let offset = self.floor_char_boundary(offset.min(self.text.len()));
         let line = self.line_starts.partition_point(|&start| start <= offset) - 1;
-        let column = self.text[self.line_starts[line]..offset].chars().count() + 1;
+        let before = &self.text[self.line_starts[line]..offset];
+        let column = if self.line_ascii[line] { before.len() } else { before.chars().count() } + 1;
         (line + 1, column)
+    }
+
+    /// The byte offset where a 1-based line starts.
+    pub fn line_start(&self, line: usize) -> usize {
+        self.line_starts[line - 1]
     }
 
     /// The text of a 1-based line, without its line break.

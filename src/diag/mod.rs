@@ -149,8 +149,12 @@ pub fn edit_distance(a: &str, b: &str) -> usize {
 /// The candidate closest to `word`, if it is close enough to be a likely typo.
 pub fn closest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
     let lower = word.to_lowercase();
+    let len = lower.chars().count();
     candidates
         .into_iter()
+        // The length difference bounds the distance from below: skipping far-off lengths
+        // first keeps a 1 MB key from costing a 1 MB x candidate-length table per candidate.
+        .filter(|c| len.abs_diff(c.chars().count()) <= (c.chars().count().max(3) / 3).max(1))
         .map(|c| (edit_distance(&lower, &c.to_lowercase()), c))
         .filter(|(d, c)| *d <= (c.chars().count().max(3) / 3).max(1) || c.to_lowercase() == lower)
         .min_by(|a, b| a.0.cmp(&b.0).then(a.1.cmp(b.1)))

@@ -24,16 +24,18 @@ fn schema() -> &'static Value {
     SCHEMA.get_or_init(|| serde_json::from_str(ENV_SCHEMA).expect("schemas/env.schema.json is valid JSON (tested)"))
 }
 
-/// Compiled `pattern`s, built once per process.
-fn regex(pattern: &str) -> Regex {
-    static CACHE: OnceLock<Mutex<HashMap<String, Regex>>> = OnceLock::new();
+/// Compiled `pattern`s, built once per process and shared: a clone per call would
+/// also build a fresh match cache per call, which dominates on a 100,000-item array.
+fn regex(pattern: &str) -> &'static Regex {
+    static CACHE: OnceLock<Mutex<HashMap<String, &'static Regex>>> = OnceLock::new();
     let cache = CACHE.get_or_init(Default::default);
     let mut cache = cache.lock().unwrap_or_else(|e| e.into_inner());
     if let Some(re) = cache.get(pattern) {
-        return re.clone();
+        return re;
     }
-    let re = Regex::new(pattern).expect("schema patterns are valid regexes (tested)");
-    cache.insert(pattern.to_string(), re.clone());
+    // Leaked once per distinct pattern of the embedded schema: a fixed, small set.
+    let re: &'static Regex = Box::leak(Box::new(Regex::new(pattern).expect("schema patterns are valid regexes (tested)")));
+    cache.insert(pattern.to_string(), re);
     re
 }
 
@@ -184,6 +186,9 @@ impl Cx {
                         .primary(entries[max as usize].0.span(), "one too many")
                         .note("Azure allows at most 50 tags per resource; sigc adds 3 of its own"),
                 );
+                // The entries are not checked one by one: the fix is to remove most of them,
+                // and 100,000 entries must not cost 100,000 findings.
+                return;
             }
         }
         for (key, value) in entries {
@@ -262,11 +267,14 @@ impl Cx {
                     Diagnostic::error("input/too-many-entries", format!("`{}` has {} items, at most {max} are allowed", dotted(path), items.len()))
                         .primary(items[max as usize].span(), "one too many"),
                 );
+                // As for tables: a list far over its limit is not checked item by item.
+                return;
             }
         }
         let unique = schema.get("uniqueItems").and_then(Value::as_bool).unwrap_or(false);
         let item_schema = schema.get("items");
-        let mut seen: Vec<(String, std::ops::Range<usize>)> = Vec::new();
+        // A map, not a list: a 100,000-item array must not cost 10^10 comparisons.
+        let mut seen: HashMap<String, std::ops::Range<usize>> = HashMap::new();
         for (i, item) in items.iter().enumerate() {
             path.push(format!("{i}"));
             if let Some(s) = item_schema {
@@ -275,7 +283,7 @@ impl Cx {
             path.pop();
             if unique {
                 let key = show(item.get_ref());
-                if let Some((_, first)) = seen.iter().find(|(k, _)| *k == key) {
+                if let Some(first) = seen.get(&key) {
                     self.push(
                         Diagnostic::error("input/duplicate-value", format!("`{key}` appears twice in `{}`", dotted(path)))
                             .primary(item.span(), "duplicate")
@@ -283,7 +291,7 @@ impl Cx {
                             .help("remove the second entry"),
                     );
                 } else {
-                    seen.push((key, item.span()));
+                    seen.insert(key, item.span());
                 }
             }
         }
