@@ -291,3 +291,12 @@ fn ctrl_c_during_a_write_leaves_no_half_folder() {
     assert_eq!(out.status.code(), Some(130), "{}", String::from_utf8_lossy(&out.stderr));
     assert_eq!(tree(&ws.path().join("build")), before, "the earlier build is intact and no temp folder is left");
 }
+
+#[test]
+fn two_files_for_one_environment_do_not_overwrite_each_other() {
+    let ws = workspace(&[("a.toml", GOOD), ("b.toml", GOOD)]);
+    let out = sigc(ws.path(), &["build", "a.toml", "b.toml"]);
+    assert_eq!(code(&out), 2, "{}", stderr(&out));
+    assert!(stderr(&out).contains("both build environment `dev`"), "{}", stderr(&out));
+    assert!(ws.path().join("build/dev/terraform/main.tf").is_file(), "the first file is still built");
+}

@@ -49,12 +49,25 @@ pub fn run(files: &[PathBuf], out: &Path, targets: &[TargetArg], stdout: bool, c
             code = code.max(FAILED);
             continue;
         }
-        built.push((env.expect("a file without errors resolves"), result.artifacts));
+        let env = env.expect("a file without errors resolves");
+        if let Some((_, _, first)) = built.iter().find(|(e, _, _): &&(String, _, PathBuf)| *e == env) {
+            // Two files would replace the same folder: refuse the second rather than lose the first.
+            eprintln!(
+                "sigc: `{}` and `{}` both build environment `{env}` into {}; nothing was written for `{}`",
+                first.display(),
+                file.display(),
+                out.join(&env).display(),
+                file.display()
+            );
+            code = code.max(USAGE);
+            continue;
+        }
+        built.push((env, result.artifacts, file.clone()));
     }
     let wrote_nothing = built.is_empty();
     print_human(&reports, style, wrote_nothing || check || stdout);
     if stdout {
-        if let Some((_, artifacts)) = built.first() {
+        if let Some((_, artifacts, _)) = built.first() {
             // A single-document target has exactly one artifact.
             print!("{}", artifacts[0].contents);
         }
@@ -63,7 +76,7 @@ pub fn run(files: &[PathBuf], out: &Path, targets: &[TargetArg], stdout: bool, c
     if !check {
         write::install_interrupt_cleanup();
     }
-    for (env, artifacts) in built {
+    for (env, artifacts, _) in built {
         let dir = out.join(&env);
         if check {
             let diff = stale(&dir, &artifacts);
