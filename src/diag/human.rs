@@ -205,12 +205,38 @@ fn shown_char(c: char) -> char {
     }
 }
 
-/// Message text as printed: active characters that came from the file are escaped.
+/// Longest user value shown whole in a message (values are quoted in backticks);
+/// a longer one, such as a 1 MB key, is cut with its length, so that one finding
+/// cannot print the file back.
+const MAX_QUOTED_CHARS: usize = 200;
+const QUOTED_KEPT_CHARS: usize = 120;
+
+/// Message text as printed: active characters that came from the file are escaped
+/// and very long quoted values are cut.
 fn inert(text: &str) -> std::borrow::Cow<'_, str> {
-    if !text.chars().any(is_active) {
+    let long = text.split('`').skip(1).step_by(2).any(|q| q.len() > MAX_QUOTED_CHARS);
+    if !long && !text.chars().any(is_active) {
         return text.into();
     }
-    text.chars().map(|c| if is_active(c) { c.escape_unicode().to_string() } else { c.to_string() }).collect::<String>().into()
+    let mut out = String::with_capacity(text.len().min(4096));
+    for (i, part) in text.split('`').enumerate() {
+        if i > 0 {
+            out.push('`');
+        }
+        let count = part.chars().count();
+        let cut = i % 2 == 1 && count > MAX_QUOTED_CHARS;
+        for c in part.chars().take(if cut { QUOTED_KEPT_CHARS } else { count }) {
+            if is_active(c) {
+                out.extend(c.escape_unicode());
+            } else {
+                out.push(c);
+            }
+        }
+        if cut {
+            let _ = write!(out, "... ({count} characters)");
+        }
+    }
+    out.into()
 }
 
 fn severity_code(severity: Severity) -> &'static str {
@@ -309,5 +335,16 @@ mod tests {
         assert!(!got.chars().any(|c| c != '\n' && is_active(c)), "{got:?}");
         assert!(got.contains("unknown key `\\u{1b}[31m`"), "{got}");
         assert!(got.contains("1 | a = \"\u{FFFD}]0;pwned\u{FFFD}\u{FFFD}[2J\u{FFFD}x\" b"), "{got}");
+    }
+
+    #[test]
+    fn long_quoted_values_are_cut_in_messages() {
+        let key = "k".repeat(5000);
+        let report = FileReport { source: SourceFile::new("env.toml", format!("{key} = 1\n")), diagnostics: vec![] };
+        let d = Diagnostic::error("input/unknown-key", format!("unknown key `{key}` in the top level")).help(format!("rename `{key}`"));
+        let got = render(&report, &d, Style { color: false });
+        assert!(got.contains(&format!("unknown key `{}... (5000 characters)` in the top level", "k".repeat(120))), "{got}");
+        assert!(got.len() < 2000, "{} bytes", got.len());
+        assert_eq!(inert("a `short` value"), "a `short` value");
     }
 }

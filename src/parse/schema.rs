@@ -181,11 +181,12 @@ impl Cx {
         entries.sort_by_key(|(k, _)| k.span().start);
         if let Some(max) = schema.get("maxProperties").and_then(Value::as_u64) {
             if entries.len() as u64 > max {
-                self.push(
-                    Diagnostic::error("input/too-many-entries", format!("`{}` has {} entries, at most {max} are allowed", dotted(path), entries.len()))
-                        .primary(entries[max as usize].0.span(), "one too many")
-                        .note("Azure allows at most 50 tags per resource; sigc adds 3 of its own"),
-                );
+                let mut d = Diagnostic::error("input/too-many-entries", format!("`{}` has {} entries, at most {max} are allowed", dotted(path), entries.len()))
+                    .primary(entries[max as usize].0.span(), "one too many");
+                if path.last().map(String::as_str) == Some("tags") {
+                    d = d.note("Azure allows at most 50 tags per resource; sigc adds 3 of its own");
+                }
+                self.push(d);
                 // The entries are not checked one by one: the fix is to remove most of them,
                 // and 100,000 entries must not cost 100,000 findings.
                 return;

@@ -8,6 +8,9 @@ declare_rule! {
     ///
     /// ## Why it matters
     /// Azure limits tags to 50 per resource (sigc adds 3), and lists are bounded.
+    /// `[functions] app_settings` takes at most 1000 entries: Azure sets no count, but
+    /// every target carries the whole set, and a file of 100,000 settings would take
+    /// minutes to build. Past the limit the entries are not checked one by one.
     ///
     /// ## Example
     /// ```toml
