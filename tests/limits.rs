@@ -105,6 +105,10 @@ fn nesting_100k_deep_is_a_syntax_error_not_a_stack_overflow() {
     ];
     for (name, text) in &cases {
         refused(name, text, "input/syntax", &[]);
+        let dir = tempfile::tempdir().unwrap();
+        fs::write(dir.path().join("env.toml"), text).unwrap();
+        let (out, _) = capped(dir.path(), &["check", "env.toml"]);
+        assert!(stderr(&out).contains("nest deeper than the 80 levels"), "{name}: the finding names the depth\n{}", tail(&stderr(&out)));
     }
 }
 
