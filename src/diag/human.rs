@@ -347,4 +347,21 @@ mod tests {
         assert!(got.len() < 2000, "{} bytes", got.len());
         assert_eq!(inert("a `short` value"), "a `short` value");
     }
+
+    #[test]
+    fn a_long_line_of_wide_characters_keeps_the_caret_under_its_label() {
+        let pad = "é日😀".repeat(400);
+        let text = format!("tags = {{ a = \"{pad}\", \"b/c\" = \"x\", z = \"{pad}\" }}\n");
+        let bad = text.find("\"b/c\"").unwrap();
+        let report = FileReport { source: SourceFile::new("env.toml", text.clone()), diagnostics: vec![] };
+        let d = Diagnostic::error("naming/invalid-tag", "tag name `b/c` contains `/`").primary(bad..bad + 5, "tag name");
+        let got = render(&report, &d, Style { color: false });
+        let lines: Vec<&str> = got.lines().collect();
+        assert_eq!(lines[1], format!(" --> env.toml:1:{}", text[..bad].chars().count() + 1));
+        let shown: Vec<char> = lines[3].strip_prefix("1 | ").unwrap().chars().collect();
+        let caret = lines[4].strip_prefix("  | ").unwrap();
+        let at = caret.chars().position(|c| c == '^').unwrap();
+        assert_eq!(shown[at..at + 5].iter().collect::<String>(), "\"b/c\"", "{got}");
+        assert!(shown.len() <= MAX_SHOWN_CHARS + 6);
+    }
 }
