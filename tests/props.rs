@@ -19,6 +19,9 @@ use sigc::source::SourceFile;
 use sigc::{compile, Options};
 
 /// Tags sigc adds to every resource, with the values the generated file implies.
+/// String to string, as tags and app settings are.
+type Map = BTreeMap<String, String>;
+
 const SIGC_TAGS: [(&str, &str); 3] = [("environment", "dev"), ("managed_by", "sigc"), ("workload", "chat")];
 
 /// Rules that may refuse a generated value (Azure's limits): the case is then
@@ -121,7 +124,7 @@ fn hcl_string(expr: &hcl::Expression, what: &str) -> Result<String, String> {
 }
 
 /// Every `tags` object and the `app_settings` object of main.tf, evaluated.
-fn hcl_maps(text: &str) -> Result<(Vec<BTreeMap<String, String>>, BTreeMap<String, String>), String> {
+fn hcl_maps(text: &str) -> Result<(Vec<Map>, Map), String> {
     let body = hcl::parse(text).map_err(|e| format!("main.tf does not parse: {e}"))?;
     let mut tags = Vec::new();
     let mut settings = BTreeMap::new();
@@ -169,7 +172,7 @@ fn tf_json_unescape(s: &str) -> Result<String, String> {
     Ok(out)
 }
 
-fn json_maps(doc: &Value, unescape: fn(&str) -> Result<String, String>) -> Result<Vec<(String, BTreeMap<String, String>)>, String> {
+fn json_maps(doc: &Value, unescape: fn(&str) -> Result<String, String>) -> Result<Vec<(String, Map)>, String> {
     fn walk(v: &Value, path: &str, out: &mut Vec<(String, Value)>) {
         match v {
             Value::Object(m) => {
@@ -338,7 +341,7 @@ fn bicep_literal(tok: Option<&Tok>, what: &str) -> Result<String, String> {
 }
 
 /// Every `tags: { k: 'v' ... }` object and every `{ name: 'n' value: 'v' }` pair.
-fn bicep_maps(src: &str) -> Result<(Vec<BTreeMap<String, String>>, BTreeMap<String, String>), String> {
+fn bicep_maps(src: &str) -> Result<(Vec<Map>, Map), String> {
     let toks = bicep_tokens(src)?;
     let mut tags = Vec::new();
     let mut settings = BTreeMap::new();
@@ -477,7 +480,7 @@ fn read_back(files: &BTreeMap<String, String>, tags: &BTreeMap<String, String>, 
 }
 
 /// Tag names and values and app setting values, all hard to carry.
-fn environments() -> impl Strategy<Value = (BTreeMap<String, String>, BTreeMap<String, String>)> {
+fn environments() -> impl Strategy<Value = (Map, Map)> {
     let tags = prop::collection::btree_map(tag_name(), nasty().prop_map(|v| v.chars().take(256).collect()), 1..6)
         .prop_filter("sigc sets these tags itself", |t| !t.keys().any(|k| SIGC_TAGS.iter().any(|(s, _)| s == k)));
     let settings = prop::collection::btree_map(setting_name(), nasty(), 0..6);

@@ -163,9 +163,7 @@ fn output_problems(files: &[(PathBuf, String)]) -> Vec<String> {
     let mut problems = Vec::new();
     for (path, text) in files {
         let name = path.file_name().unwrap().to_str().unwrap();
-        if name == "outputs.tf" {
-            problems.extend(terraform_output_problems(text));
-        } else if name == "main.tf" {
+        if name.ends_with(".tf") {
             problems.extend(terraform_output_problems(text));
         } else if name == "main.tf.json" {
             problems.extend(terraform_json_output_problems(&serde_json::from_str(text).unwrap()));
