@@ -528,13 +528,11 @@ fn strings_round_trip_through_bicep() {
     check(Reader::Bicep);
 }
 
-/// The Terraform (HCL) target gets its strings escaped by hcl-rs's formatter, whose
-/// `escape_markers` (hcl-primitives 0.1.13) skips the character after a `$` or `%`
-/// that does not start a marker once it has escaped one: `${} %${path.cwd}` comes out
-/// as `"$${} %${path.cwd}"`, a live interpolation. Ignored until the emitter escapes
-/// on its own; run with `cargo test --test props -- --ignored`.
+/// Regression: hcl-rs's own marker escaping (hcl-primitives 0.1.13 `escape_markers`)
+/// skips the character after a lone `$` or `%` once it has escaped one marker, so
+/// `${} %${path.cwd}` came out as `"$${} %${path.cwd}"`, a live interpolation. The
+/// Terraform emitter now escapes markers itself (`emit::terraform::syntax::lit`).
 #[test]
-#[ignore = "known bug: hcl-rs marker escaping in the terraform target (see the doc comment)"]
 fn marker_after_a_lone_dollar_or_percent_stays_literal_in_terraform() {
     for value in ["${$${", "${} %${path.cwd}", "${} $%{ if true }x$%{ endif }", "%{$%{"] {
         let tags = BTreeMap::from([("k".to_string(), value.to_string())]);

@@ -177,6 +177,7 @@ fn expression(expr: &Expression) -> anyhow::Result<Value> {
                 let key = match key {
                     ObjectKey::Identifier(ident) => ident.as_str().to_owned(),
                     ObjectKey::Expression(Expression::String(s)) => escape_template(s),
+                    ObjectKey::Expression(Expression::TemplateExpr(t)) => template(t)?,
                     ObjectKey::Expression(other) => interpolation(other)?,
                     other => bail!("unsupported object key {other:?}"),
                 };

@@ -8,11 +8,17 @@ use hcl::template::Template;
 use hcl::{Expression, Identifier};
 
 /// A user or graph string as a literal. This is the single escaping point of the
-/// Terraform targets: hcl-rs's formatter escapes quotes, backslashes and control
-/// characters and doubles the template markers (`${` → `$${`, `%{` → `%%{`), and the
-/// JSON serialisation applies the same marker rule to `Expression::String`.
+/// Terraform targets. A string without template markers is an `Expression::String`,
+/// which hcl-rs quotes and escapes. A string with `${` or `%{` is written as a quoted
+/// template whose literal is escaped by [`quoted_literal`]: hcl-rs's own marker
+/// escaping (hcl-primitives 0.1.13 `escape_markers`) skips the character after a lone
+/// `$` or `%`, so `%${x}` would stay a live interpolation.
 pub fn lit(s: &str) -> Expression {
-    Expression::String(s.to_owned())
+    if s.contains("${") || s.contains("%{") {
+        Expression::TemplateExpr(Box::new(TemplateExpr::QuotedString(quoted_literal(s))))
+    } else {
+        Expression::String(s.to_owned())
+    }
 }
 
 pub fn num(n: u32) -> Expression {
@@ -94,29 +100,37 @@ pub fn interp(expr: Expression) -> Part {
     Part::Expr(expr)
 }
 
-/// A quoted string template (`"https://${...}/api"`), built from hcl-rs template
-/// elements and rendered by hcl-rs; literal parts are escaped by [`quoted_literal`].
+/// A quoted string template (`"https://${...}/api"`): each interpolation is rendered
+/// by hcl-rs, each literal part is escaped by [`quoted_literal`] (not by hcl-rs, whose
+/// marker escaping is unreliable: see [`lit`]).
 pub fn template(parts: Vec<Part>) -> anyhow::Result<Expression> {
-    let mut tpl = Template::new();
+    let mut raw = String::new();
     for part in parts {
-        tpl = match part {
-            Part::Lit(s) => tpl.add_literal(quoted_literal(&s)),
-            Part::Expr(e) => tpl.add_interpolation(e),
-        };
+        match part {
+            Part::Lit(s) => raw.push_str(&quoted_literal(&s)),
+            Part::Expr(e) => {
+                let one = Template::new().add_interpolation(e);
+                let text = hcl::format::to_string(&one)
+                    .map_err(|e| anyhow::anyhow!("formatting a string template: {e}"))?;
+                raw.push_str(&text);
+            }
+        }
     }
-    let raw = hcl::format::to_string(&tpl)
-        .map_err(|e| anyhow::anyhow!("formatting a string template: {e}"))?;
     Ok(Expression::TemplateExpr(Box::new(
         TemplateExpr::QuotedString(raw),
     )))
 }
 
-/// Escapes a template literal for a quoted string. hcl-rs escapes only the template
-/// markers in template literals (not quotes or backslashes, unlike plain strings), so
-/// the rest of HCL's quoted-string escaping happens here.
+/// Escapes text for the inside of an HCL quoted template: backslash, quote and
+/// control characters as backslash escapes, and every template marker doubled
+/// (`${` → `$${`, `%{` → `%%{`), looking at each `$`/`%` without consuming what follows.
 pub fn quoted_literal(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
-    for ch in s.chars() {
+    let mut chars = s.chars().peekable();
+    while let Some(ch) = chars.next() {
+        if (ch == '$' || ch == '%') && chars.peek() == Some(&'{') {
+            out.push(ch);
+        }
         match ch {
             '\\' => out.push_str("\\\\"),
             '"' => out.push_str("\\\""),
@@ -193,6 +207,40 @@ mod tests {
         let text = hcl::format::to_string(&body).unwrap();
         let back: hcl::Body = hcl::from_str(&text).unwrap();
         assert_eq!(back.attributes().count(), 1);
+    }
+
+    #[test]
+    fn markers_after_a_lone_dollar_or_percent_are_escaped() {
+        for (input, want) in [
+            ("${} %${path.cwd}", "$${} %$${path.cwd}"),
+            ("${$${", "$${$$${"),
+            ("$%{ if }", "$%%{ if }"),
+            ("%%{", "%%%{"),
+            ("no markers $ % {", "no markers $ % {"),
+        ] {
+            assert_eq!(quoted_literal(input), want, "{input}");
+            // And it reads back as the input through hcl-rs.
+            let body = hcl::Body::builder().add_attribute(("x", lit(input))).build();
+            let text = hcl::format::to_string(&body).unwrap();
+            let back: hcl::Body = hcl::from_str(&text).unwrap();
+            let value = back.attributes().next().unwrap().expr().clone();
+            let literal = match value {
+                Expression::String(s) => s,
+                Expression::TemplateExpr(t) => {
+                    let parsed = Template::from_expr(&t).unwrap();
+                    parsed
+                        .elements()
+                        .iter()
+                        .map(|e| match e {
+                            hcl::template::Element::Literal(l) => unquote_literal(l).unwrap(),
+                            other => panic!("{input}: live template element {other:?} in {text}"),
+                        })
+                        .collect()
+                }
+                other => panic!("{other:?}"),
+            };
+            assert_eq!(literal, input, "{text}");
+        }
     }
 
     #[test]
