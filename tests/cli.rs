@@ -300,3 +300,12 @@ fn two_files_for_one_environment_do_not_overwrite_each_other() {
     assert!(stderr(&out).contains("both build environment `dev`"), "{}", stderr(&out));
     assert!(ws.path().join("build/dev/terraform/main.tf").is_file(), "the first file is still built");
 }
+
+#[cfg(target_os = "linux")]
+#[test]
+fn an_endless_input_is_refused_after_one_megabyte() {
+    let ws = workspace(&[]);
+    let out = sigc(ws.path(), &["check", "/dev/zero"]);
+    assert_eq!(code(&out), 1, "{}", stderr(&out));
+    assert!(stderr(&out).contains("error[input/too-large]"), "{}", stderr(&out));
+}

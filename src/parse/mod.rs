@@ -21,7 +21,7 @@ pub fn parse(source: &SourceFile) -> Result<Env, Vec<Diagnostic>> {
     if source.text.len() > MAX_INPUT_BYTES {
         return Err(vec![Diagnostic::error(
             "input/too-large",
-            format!("the file is {} bytes, more than the {} bytes sigc reads", source.text.len(), MAX_INPUT_BYTES),
+            format!("the file is larger than the {MAX_INPUT_BYTES} bytes sigc reads"),
         )
         .primary(0..0, "file starts here")
         .help("an ENV.toml describes one environment in a few KB: split or trim it")]);
