@@ -4,37 +4,12 @@
 //! locale, home and umask, and the two trees must match byte for byte. Neither may
 //! name the machine's paths.
 
+mod common;
+
+use common::{inputs, tree};
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
-
-/// Every file under `dir`, relative path and bytes, sorted.
-fn tree(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
-    let mut out = Vec::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for e in fs::read_dir(&d).unwrap().flatten() {
-            if e.path().is_dir() {
-                stack.push(e.path());
-            } else {
-                out.push((e.path().strip_prefix(dir).unwrap().to_path_buf(), fs::read(e.path()).unwrap()));
-            }
-        }
-    }
-    out.sort();
-    out
-}
-
-fn inputs() -> Vec<PathBuf> {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let mut files: Vec<PathBuf> = ["examples", "tests/fixtures/cases"]
-        .iter()
-        .flat_map(|d| fs::read_dir(root.join(d)).unwrap().flatten().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|e| e == "toml"))
-        .collect();
-    files.sort();
-    files
-}
 
 /// One "machine": where the input sits, what it is called, and the environment.
 struct Machine {

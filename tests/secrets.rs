@@ -15,7 +15,7 @@ use serde_json::Value;
 
 mod common;
 
-use common::{code, sigc, stderr, stdout};
+use common::{code, inputs, sigc, stderr, stdout};
 
 /// A fake SignalR connection string a user might paste into an app setting.
 const PLANTED_KEY: &str = "c2lnY1Rlc3RLZXlOZXZlckluQW5PdXRwdXQwMTIzNDU2Nzg5QUJDREVGRw==";
@@ -46,17 +46,6 @@ fn secret_values() -> Vec<Regex> {
 /// Attribute names and functions whose value is a secret.
 fn secret_reference() -> Regex {
     Regex::new(r"(?i)(access_key|connection_string|connectionstring|_key\b|host_keys|primary_key|secondary_key|\bsas\b|password|secret|\blist[a-z]*\(|\.keys\b|keys\[|instrumentationkey)").unwrap()
-}
-
-fn inputs() -> Vec<PathBuf> {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let mut files: Vec<PathBuf> = ["examples", "tests/fixtures/cases"]
-        .iter()
-        .flat_map(|d| fs::read_dir(root.join(d)).unwrap().flatten().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|e| e == "toml"))
-        .collect();
-    files.sort();
-    files
 }
 
 /// Every file under `dir`, with its text.
