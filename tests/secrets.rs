@@ -15,7 +15,7 @@ use serde_json::Value;
 
 mod common;
 
-use common::{code, inputs, sigc, stderr, stdout};
+use common::{code, inputs, sigc, stderr, stdout, tree};
 
 /// A fake SignalR connection string a user might paste into an app setting.
 const PLANTED_KEY: &str = "c2lnY1Rlc3RLZXlOZXZlckluQW5PdXRwdXQwMTIzNDU2Nzg5QUJDREVGRw==";
@@ -48,21 +48,9 @@ fn secret_reference() -> Regex {
     Regex::new(r"(?i)(access_key|connection_string|connectionstring|_key\b|host_keys|primary_key|secondary_key|\bsas\b|password|secret|\blist[a-z]*\(|\.keys\b|keys\[|instrumentationkey)").unwrap()
 }
 
-/// Every file under `dir`, with its text.
+/// Every file under `dir` (full path) with its text.
 fn files(dir: &Path) -> Vec<(PathBuf, String)> {
-    let mut out = Vec::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for e in fs::read_dir(&d).unwrap().flatten() {
-            if e.path().is_dir() {
-                stack.push(e.path());
-            } else {
-                out.push((e.path(), fs::read_to_string(e.path()).unwrap()));
-            }
-        }
-    }
-    out.sort();
-    out
+    tree(dir).into_iter().map(|(rel, bytes)| (dir.join(rel), String::from_utf8(bytes).expect("outputs are UTF-8"))).collect()
 }
 
 fn assert_no_secret_value(what: &str, text: &str) {

@@ -645,6 +645,17 @@ mod tests {
         &template["resources"][1]["properties"]["template"]
     }
 
+    /// The one inner resource of `ty`.
+    fn inner_resource(template: &Value, ty: &str) -> Value {
+        inner(template)["resources"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["type"] == ty)
+            .cloned()
+            .unwrap_or_else(|| panic!("no {ty} in the inner template"))
+    }
+
     #[test]
     fn arm_string_escapes_only_a_leading_bracket() {
         assert_eq!(arm_string("[concat('a')]"), "[[concat('a')]");
@@ -723,13 +734,7 @@ mod tests {
     fn flex_and_consumption_sites_differ_as_the_plans_require() {
         let site = |plan| {
             let (template, _) = emitted(&sample_graph(plan));
-            inner(&template)["resources"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .find(|r| r["type"] == "Microsoft.Web/sites")
-                .cloned()
-                .unwrap()
+            inner_resource(&template, "Microsoft.Web/sites")
         };
         let setting_names = |site: &Value| -> Vec<String> {
             site["properties"]["siteConfig"]["appSettings"]
@@ -775,13 +780,7 @@ mod tests {
     #[test]
     fn upstream_reads_the_host_key_only_behind_the_switch() {
         let (template, _) = emitted(&sample_graph(FunctionPlan::Y1));
-        let signalr = inner(&template)["resources"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|r| r["type"] == "Microsoft.SignalRService/signalR")
-            .cloned()
-            .unwrap();
+        let signalr = inner_resource(&template, "Microsoft.SignalRService/signalR");
         let upstream = signalr["properties"]["upstream"].as_str().unwrap();
         assert!(upstream.starts_with("[if(parameters('signalRUpstreamEnabled'), "), "{upstream}");
         assert!(upstream.contains(".systemKeys.signalr_extension"));
@@ -810,13 +809,7 @@ mod tests {
         let graph = ResourceGraph::new(graph.info.clone(), resources).expect("still a valid graph");
         let (template, _) = emitted(&graph);
         assert_eq!(template["resources"][0]["tags"]["note"], "[[concat('a')]");
-        let site = inner(&template)["resources"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|r| r["type"] == "Microsoft.Web/sites")
-            .cloned()
-            .unwrap();
+        let site = inner_resource(&template, "Microsoft.Web/sites");
         assert_eq!(site["tags"]["note"], "[[concat('a')]");
         let settings = site["properties"]["siteConfig"]["appSettings"].as_array().unwrap();
         assert!(settings.contains(&json!({"name": "[odd", "value": "[[concat('b')]"})), "{settings:?}");
@@ -852,13 +845,7 @@ mod tests {
     fn sites_turn_off_ftp_and_remote_debugging_and_turn_on_http2() {
         for plan in PLANS {
             let (template, _) = emitted(&sample_graph(plan));
-            let site = inner(&template)["resources"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .find(|r| r["type"] == "Microsoft.Web/sites")
-                .cloned()
-                .unwrap();
+            let site = inner_resource(&template, "Microsoft.Web/sites");
             let config = &site["properties"]["siteConfig"];
             assert_eq!(config["ftpsState"], "Disabled", "{plan:?}");
             assert_eq!(config["http20Enabled"], true, "{plan:?}");
@@ -950,13 +937,7 @@ mod tests {
             .collect();
         let graph = ResourceGraph::new(graph.info.clone(), resources).expect("valid graph");
         let (template, _) = emitted(&graph);
-        let signalr = inner(&template)["resources"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|r| r["type"] == "Microsoft.SignalRService/signalR")
-            .cloned()
-            .unwrap();
+        let signalr = inner_resource(&template, "Microsoft.SignalRService/signalR");
         assert!(signalr["properties"].get("networkACLs").is_none());
         assert!(signalr["properties"].get("cors").is_none());
         assert_eq!(check_template(&template), Vec::<String>::new());
