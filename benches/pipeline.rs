@@ -26,8 +26,17 @@ fn main() {
     files.sort();
     let first = Instant::now();
     let src = SourceFile::new("warm", std::fs::read_to_string(&files[0]).unwrap());
-    compile(&src, &Options { targets: Some(Target::ALL.to_vec()) }).unwrap();
-    println!("first build in a process (templates and schemas compiled once): {:?}", first.elapsed());
+    compile(
+        &src,
+        &Options {
+            targets: Some(Target::ALL.to_vec()),
+        },
+    )
+    .unwrap();
+    println!(
+        "first build in a process (templates and schemas compiled once): {:?}",
+        first.elapsed()
+    );
     println!(
         "{:<18} {:>11} {:>11} {:>11} {:>11} {:>11} {:>11} {:>13} {:>10}",
         "example", "toml parse", "sigc parse", "resolve", "policy", "lower", "sigc check", "build (all)", "bytes out"
@@ -56,11 +65,18 @@ fn main() {
         let check = time(|| {
             black_box(compile(black_box(&source), &Options::default()).unwrap());
         });
-        let options = Options { targets: Some(Target::ALL.to_vec()) };
+        let options = Options {
+            targets: Some(Target::ALL.to_vec()),
+        };
         let build = time(|| {
             black_box(compile(black_box(&source), &options).unwrap());
         });
-        let bytes: usize = compile(&source, &options).unwrap().artifacts.iter().map(|a| a.contents.len()).sum();
+        let bytes: usize = compile(&source, &options)
+            .unwrap()
+            .artifacts
+            .iter()
+            .map(|a| a.contents.len())
+            .sum();
         println!(
             "{name:<18} {parse:>11.2?} {sigc_parse:>11.2?} {resolve:>11.2?} {policy:>11.2?} {lower:>11.2?} {check:>11.2?} {build:>13.2?} {bytes:>10}"
         );

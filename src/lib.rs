@@ -99,7 +99,10 @@ fn graph_diagnostic(error: GraphError, r: &Resolved) -> Diagnostic {
     match error {
         GraphError::Cycle(members) => Diagnostic::error(
             "graph/cycle",
-            format!("the resources {} depend on each other in a cycle", members.iter().map(|m| format!("`{m}`")).collect::<Vec<_>>().join(", ")),
+            format!(
+                "the resources {} depend on each other in a cycle",
+                members.iter().map(|m| format!("`{m}`")).collect::<Vec<_>>().join(", ")
+            ),
         )
         .primary(r.tables.get("signalr").cloned().unwrap_or(0..0), "stack declared here")
         .note("sigc wires the stack without cycles; this is a bug, please report it with this file"),
@@ -113,10 +116,17 @@ fn graph_diagnostic(error: GraphError, r: &Resolved) -> Diagnostic {
                     .map(|k| r.names[&k].span.clone())
                     .unwrap_or(0..0)
             };
-            Diagnostic::error("graph/duplicate-resource", format!("`{}` and `{}` are both named `{name}`", first.address(), second.address()))
-                .primary(span_of(second), "second declaration")
-                .secondary(span_of(first), "first declaration")
-                .help("give each resource its own name in `[naming.names]`")
+            Diagnostic::error(
+                "graph/duplicate-resource",
+                format!(
+                    "`{}` and `{}` are both named `{name}`",
+                    first.address(),
+                    second.address()
+                ),
+            )
+            .primary(span_of(second), "second declaration")
+            .secondary(span_of(first), "first declaration")
+            .help("give each resource its own name in `[naming.names]`")
         }
     }
 }

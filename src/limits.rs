@@ -166,7 +166,10 @@ impl Limits {
 
     /// Name rule of a resource key (`signalr`, `storage_account`, ...).
     pub fn name_rule(&self, key: &str) -> &NameRule {
-        self.naming.resources.get(key).unwrap_or_else(|| panic!("azure-limits.toml has a name rule for {key}"))
+        self.naming
+            .resources
+            .get(key)
+            .unwrap_or_else(|| panic!("azure-limits.toml has a name rule for {key}"))
     }
 
     /// The compiled name regex of a resource key, built once per process.
@@ -177,7 +180,12 @@ impl Limits {
                 .naming
                 .resources
                 .iter()
-                .map(|(k, r)| (k.clone(), regex::Regex::new(&r.regex).expect("limits regexes compile (tested)")))
+                .map(|(k, r)| {
+                    (
+                        k.clone(),
+                        regex::Regex::new(&r.regex).expect("limits regexes compile (tested)"),
+                    )
+                })
                 .collect()
         });
         &all[key]
@@ -216,7 +224,10 @@ mod tests {
         assert_eq!(s1.capacity_for(100_001), None);
         assert_eq!(l.sku("Premium_P2").unwrap().capacity_for(0), Some(100));
         assert_eq!(l.name_rule("storage_account").abbr, "st");
-        assert_eq!(l.role_id("signalr_service_owner"), "7e4f1700-ea5a-4f59-8f37-079cfe29dce3");
+        assert_eq!(
+            l.role_id("signalr_service_owner"),
+            "7e4f1700-ea5a-4f59-8f37-079cfe29dce3"
+        );
         for rule in l.naming.resources.values() {
             regex::Regex::new(&rule.regex).unwrap();
             for s in &rule.source {
@@ -235,10 +246,26 @@ mod tests {
             assert!(l.network_acl.request_types.contains(t), "{t} is a request type");
         }
         let s = &l.security;
-        assert!(Security::tls_below(&s.storage_tls_versions, "TLS1_1", &s.storage_min_tls_version));
-        assert!(!Security::tls_below(&s.storage_tls_versions, "TLS1_3", &s.storage_min_tls_version));
-        assert!(!Security::tls_below(&s.function_tls_versions, "1.2", &s.function_min_tls_version));
-        assert!(Security::tls_below(&s.function_tls_versions, "1.0", &s.function_min_tls_version));
+        assert!(Security::tls_below(
+            &s.storage_tls_versions,
+            "TLS1_1",
+            &s.storage_min_tls_version
+        ));
+        assert!(!Security::tls_below(
+            &s.storage_tls_versions,
+            "TLS1_3",
+            &s.storage_min_tls_version
+        ));
+        assert!(!Security::tls_below(
+            &s.function_tls_versions,
+            "1.2",
+            &s.function_min_tls_version
+        ));
+        assert!(Security::tls_below(
+            &s.function_tls_versions,
+            "1.0",
+            &s.function_min_tls_version
+        ));
         for src in l.cors.source.iter().chain(&l.network_acl.source).chain(&s.source) {
             assert!(l.source_url(src).is_some(), "source {src} is listed");
         }

@@ -38,7 +38,12 @@ impl SourceFile {
             .enumerate()
             .map(|(i, &start)| text[start..line_starts.get(i + 1).copied().unwrap_or(text.len())].is_ascii())
             .collect();
-        Self { name: name.into(), text, line_starts, line_ascii }
+        Self {
+            name: name.into(),
+            text,
+            line_starts,
+            line_ascii,
+        }
     }
 
     /// 1-based (line, column) of a byte offset; the column counts chars, as the toml crate does.
@@ -46,7 +51,11 @@ impl SourceFile {
         let offset = self.floor_char_boundary(offset.min(self.text.len()));
         let line = self.line_starts.partition_point(|&start| start <= offset) - 1;
         let before = &self.text[self.line_starts[line]..offset];
-        let column = if self.line_ascii[line] { before.len() } else { before.chars().count() } + 1;
+        let column = if self.line_ascii[line] {
+            before.len()
+        } else {
+            before.chars().count()
+        } + 1;
         (line + 1, column)
     }
 

@@ -24,7 +24,11 @@ fn check_exit_codes_follow_the_contract() {
     assert_eq!(code(&sigc(ws.path(), &["check", "good.toml"])), 0);
     let bad = sigc(ws.path(), &["check", "bad.toml"]);
     assert_eq!(code(&bad), 1);
-    assert!(stderr(&bad).contains("error[sku/capacity-not-offered]"), "{}", stderr(&bad));
+    assert!(
+        stderr(&bad).contains("error[sku/capacity-not-offered]"),
+        "{}",
+        stderr(&bad)
+    );
     assert!(stderr(&bad).contains(" --> bad.toml:8:12"), "{}", stderr(&bad));
     assert_eq!(code(&sigc(ws.path(), &["check", "missing.toml"])), 2);
     assert_eq!(code(&sigc(ws.path(), &["check", "good.toml", "bad.toml"])), 1);
@@ -52,13 +56,27 @@ fn json_diagnostics_have_the_contract_shape() {
     let doc: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
     assert_eq!(doc["version"], 1);
     let d = &doc["diagnostics"][0];
-    for key in ["rule", "severity", "message", "path", "line", "column", "end_line", "end_column", "resource", "help"] {
+    for key in [
+        "rule",
+        "severity",
+        "message",
+        "path",
+        "line",
+        "column",
+        "end_line",
+        "end_column",
+        "resource",
+        "help",
+    ] {
         assert!(d.get(key).is_some(), "missing {key} in {d}");
     }
     assert_eq!(d["rule"], "sku/capacity-not-offered");
     assert_eq!((d["line"].as_u64(), d["column"].as_u64()), (Some(8), Some(12)));
     assert_eq!(d["path"], "bad.toml");
-    assert_eq!(doc["summary"], serde_json::json!({"files": 1, "errors": 1, "warnings": 0}));
+    assert_eq!(
+        doc["summary"],
+        serde_json::json!({"files": 1, "errors": 1, "warnings": 0})
+    );
 }
 
 #[test]
@@ -91,7 +109,10 @@ fn build_writes_every_default_target() {
     ] {
         assert!(root.join(f).is_file(), "missing {f}");
     }
-    assert!(!root.join("terraform-json").exists(), "terraform-json is not a default target");
+    assert!(
+        !root.join("terraform-json").exists(),
+        "terraform-json is not a default target"
+    );
     let all = sigc(ws.path(), &["build", "good.toml", "--target", "all", "--out", "other"]);
     assert_eq!(code(&all), 0, "{}", stderr(&all));
     assert!(ws.path().join("other/dev/terraform-json/main.tf.json").is_file());
@@ -106,11 +127,18 @@ fn a_failing_build_writes_nothing_and_keeps_the_previous_output() {
     let out = sigc(ws.path(), &["build", "env.toml"]);
     assert_eq!(code(&out), 1);
     assert!(stderr(&out).contains("no artifacts were written"), "{}", stderr(&out));
-    assert_eq!(tree(&ws.path().join("build")), before, "the earlier build must stay byte-identical");
+    assert_eq!(
+        tree(&ws.path().join("build")),
+        before,
+        "the earlier build must stay byte-identical"
+    );
 
     let fresh = workspace(&[("env.toml", BAD)]);
     assert_eq!(code(&sigc(fresh.path(), &["build", "env.toml"])), 1);
-    assert!(!fresh.path().join("build").exists(), "nothing is created for a failing build");
+    assert!(
+        !fresh.path().join("build").exists(),
+        "nothing is created for a failing build"
+    );
 }
 
 #[test]
@@ -118,27 +146,53 @@ fn build_replaces_the_folder_as_a_whole() {
     let ws = workspace(&[("env.toml", GOOD)]);
     assert_eq!(code(&sigc(ws.path(), &["build", "env.toml", "--target", "all"])), 0);
     fs::write(ws.path().join("build/dev/stray.txt"), "old").unwrap();
-    assert_eq!(code(&sigc(ws.path(), &["build", "env.toml", "--target", "terraform"])), 0);
+    assert_eq!(
+        code(&sigc(ws.path(), &["build", "env.toml", "--target", "terraform"])),
+        0
+    );
     let files: Vec<_> = tree(&ws.path().join("build/dev")).into_iter().map(|(p, _)| p).collect();
     assert_eq!(files.len(), 3, "{files:?}");
     assert!(files.iter().all(|p| p.starts_with("terraform")));
-    let leftovers: Vec<_> = fs::read_dir(ws.path().join("build")).unwrap().flatten().map(|e| e.file_name()).collect();
-    assert_eq!(leftovers, vec![std::ffi::OsString::from("dev")], "no temp folders are left beside the output");
+    let leftovers: Vec<_> = fs::read_dir(ws.path().join("build"))
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name())
+        .collect();
+    assert_eq!(
+        leftovers,
+        vec![std::ffi::OsString::from("dev")],
+        "no temp folders are left beside the output"
+    );
 }
 
 #[test]
 fn stdout_prints_one_document_and_writes_nothing() {
     let ws = workspace(&[("env.toml", GOOD)]);
-    let out = sigc(ws.path(), &["build", "env.toml", "--target", "terraform-json", "--stdout"]);
+    let out = sigc(
+        ws.path(),
+        &["build", "env.toml", "--target", "terraform-json", "--stdout"],
+    );
     assert_eq!(code(&out), 0, "{}", stderr(&out));
     let doc: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
     assert!(doc["resource"]["azurerm_signalr_service"].is_object());
     assert!(!ws.path().join("build").exists());
     let arm = sigc(ws.path(), &["build", "env.toml", "--target", "arm", "--stdout"]);
     assert!(stdout(&arm).contains("subscriptionDeploymentTemplate.json"));
-    assert_eq!(code(&sigc(ws.path(), &["build", "env.toml", "--target", "bicep", "--stdout"])), 2);
+    assert_eq!(
+        code(&sigc(
+            ws.path(),
+            &["build", "env.toml", "--target", "bicep", "--stdout"]
+        )),
+        2
+    );
     assert_eq!(code(&sigc(ws.path(), &["build", "env.toml", "--stdout"])), 2);
-    assert_eq!(code(&sigc(ws.path(), &["build", "env.toml", "env.toml", "--target", "arm", "--stdout"])), 2);
+    assert_eq!(
+        code(&sigc(
+            ws.path(),
+            &["build", "env.toml", "env.toml", "--target", "arm", "--stdout"]
+        )),
+        2
+    );
 }
 
 #[test]
@@ -173,12 +227,22 @@ fn explain_prints_rule_docs_or_exits_2() {
     let ws = workspace(&[]);
     let out = sigc(ws.path(), &["explain", "sku/capacity-not-offered"]);
     assert_eq!(code(&out), 0);
-    for section in ["## What it does", "## Why it matters", "## Example", "## How to fix", "## Source"] {
+    for section in [
+        "## What it does",
+        "## Why it matters",
+        "## Example",
+        "## How to fix",
+        "## Source",
+    ] {
         assert!(stdout(&out).contains(section), "{section}");
     }
     let unknown = sigc(ws.path(), &["explain", "sku/capacity-not-ofered"]);
     assert_eq!(code(&unknown), 2);
-    assert!(stderr(&unknown).contains("`sku/capacity-not-offered` is the closest"), "{}", stderr(&unknown));
+    assert!(
+        stderr(&unknown).contains("`sku/capacity-not-offered` is the closest"),
+        "{}",
+        stderr(&unknown)
+    );
 }
 
 #[test]
@@ -200,9 +264,22 @@ fn plan_lists_resources_in_dependency_order() {
     let out = sigc(ws.path(), &["plan", "env.toml", "--format", "json"]);
     assert_eq!(code(&out), 0, "{}", stderr(&out));
     let doc: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
-    let order: Vec<String> = doc["resources"].as_array().unwrap().iter().map(|r| r["address"].as_str().unwrap().to_string()).collect();
-    let pos = |a: &str| order.iter().position(|x| x == a).unwrap_or_else(|| panic!("{a} in {order:?}"));
-    assert!(pos("function_app.main") < pos("signalr.main"), "SignalR's upstream needs the function app first");
+    let order: Vec<String> = doc["resources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["address"].as_str().unwrap().to_string())
+        .collect();
+    let pos = |a: &str| {
+        order
+            .iter()
+            .position(|x| x == a)
+            .unwrap_or_else(|| panic!("{a} in {order:?}"))
+    };
+    assert!(
+        pos("function_app.main") < pos("signalr.main"),
+        "SignalR's upstream needs the function app first"
+    );
     assert!(pos("resource_group.main") == 0);
     for r in doc["resources"].as_array().unwrap() {
         for d in r["depends_on"].as_array().unwrap() {
@@ -210,7 +287,11 @@ fn plan_lists_resources_in_dependency_order() {
         }
     }
     for format in ["human", "markdown", "dot", "mermaid"] {
-        assert_eq!(code(&sigc(ws.path(), &["plan", "env.toml", "--format", format])), 0, "{format}");
+        assert_eq!(
+            code(&sigc(ws.path(), &["plan", "env.toml", "--format", format])),
+            0,
+            "{format}"
+        );
     }
 }
 
@@ -227,8 +308,16 @@ fn colour_is_never_used_with_no_color_or_off_a_terminal() {
     let ws = workspace(&[("bad.toml", BAD)]);
     let out = sigc(ws.path(), &["check", "bad.toml", "--color", "always"]);
     assert!(!stderr(&out).contains('\u{1b}'), "NO_COLOR wins over --color always");
-    let plain = Command::new(env!("CARGO_BIN_EXE_sigc")).args(["check", "bad.toml"]).current_dir(ws.path()).env_remove("NO_COLOR").output().unwrap();
-    assert!(!String::from_utf8_lossy(&plain.stderr).contains('\u{1b}'), "stderr is not a terminal here");
+    let plain = Command::new(env!("CARGO_BIN_EXE_sigc"))
+        .args(["check", "bad.toml"])
+        .current_dir(ws.path())
+        .env_remove("NO_COLOR")
+        .output()
+        .unwrap();
+    assert!(
+        !String::from_utf8_lossy(&plain.stderr).contains('\u{1b}'),
+        "stderr is not a terminal here"
+    );
 }
 
 #[test]
@@ -244,7 +333,11 @@ fn a_write_error_midway_leaves_the_earlier_output_byte_identical() {
         .output()
         .unwrap();
     assert_eq!(code(&failing), 2, "a write error is exit 2: {}", stderr(&failing));
-    assert!(stderr(&failing).contains("previous output is unchanged"), "{}", stderr(&failing));
+    assert!(
+        stderr(&failing).contains("previous output is unchanged"),
+        "{}",
+        stderr(&failing)
+    );
     assert_eq!(tree(&ws.path().join("build")), before);
 }
 
@@ -264,15 +357,26 @@ fn ctrl_c_during_a_write_leaves_no_half_folder() {
         .unwrap();
     // Wait until the temp folder exists, i.e. the write is under way.
     let started = std::time::Instant::now();
-    while !fs::read_dir(ws.path().join("build")).unwrap().flatten().any(|e| e.file_name().to_string_lossy().contains("sigc-tmp")) {
+    while !fs::read_dir(ws.path().join("build"))
+        .unwrap()
+        .flatten()
+        .any(|e| e.file_name().to_string_lossy().contains("sigc-tmp"))
+    {
         assert!(started.elapsed().as_secs() < 20, "the build never started writing");
         std::thread::sleep(std::time::Duration::from_millis(20));
     }
-    let status = Command::new("kill").args(["-INT", &child.id().to_string()]).status().unwrap();
+    let status = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
     assert!(status.success());
     let out = child.wait_with_output().unwrap();
     assert_eq!(out.status.code(), Some(130), "{}", String::from_utf8_lossy(&out.stderr));
-    assert_eq!(tree(&ws.path().join("build")), before, "the earlier build is intact and no temp folder is left");
+    assert_eq!(
+        tree(&ws.path().join("build")),
+        before,
+        "the earlier build is intact and no temp folder is left"
+    );
 }
 
 #[test]
@@ -280,8 +384,15 @@ fn two_files_for_one_environment_do_not_overwrite_each_other() {
     let ws = workspace(&[("a.toml", GOOD), ("b.toml", GOOD)]);
     let out = sigc(ws.path(), &["build", "a.toml", "b.toml"]);
     assert_eq!(code(&out), 2, "{}", stderr(&out));
-    assert!(stderr(&out).contains("both build environment `dev`"), "{}", stderr(&out));
-    assert!(ws.path().join("build/dev/terraform/main.tf").is_file(), "the first file is still built");
+    assert!(
+        stderr(&out).contains("both build environment `dev`"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(
+        ws.path().join("build/dev/terraform/main.tf").is_file(),
+        "the first file is still built"
+    );
 }
 
 #[cfg(target_os = "linux")]

@@ -25,7 +25,13 @@ fn run(path: &Path) -> (String, bool, Vec<(Target, String)>) {
     let name = path.file_name().unwrap().to_string_lossy().into_owned();
     let text = std::fs::read_to_string(path).unwrap();
     let source = SourceFile::new(name, text);
-    let result = compile(&source, &Options { targets: Some(Target::ALL.to_vec()) }).expect("no internal error");
+    let result = compile(
+        &source,
+        &Options {
+            targets: Some(Target::ALL.to_vec()),
+        },
+    )
+    .expect("no internal error");
     let failed = result.has_errors();
     let mut per_target = Vec::new();
     for target in Target::ALL {
@@ -38,13 +44,22 @@ fn run(path: &Path) -> (String, bool, Vec<(Target, String)>) {
             per_target.push((target, doc));
         }
     }
-    let report = FileReport { source, diagnostics: result.diagnostics };
+    let report = FileReport {
+        source,
+        diagnostics: result.diagnostics,
+    };
     (render_file(&report, Style { color: false }), failed, per_target)
 }
 
 fn snapshot_all(path: &Path, must_fail: bool) {
     let (diagnostics, failed, targets) = run(path);
-    assert_eq!(failed, must_fail, "{}: expected {}\n{diagnostics}", path.display(), if must_fail { "errors" } else { "success" });
+    assert_eq!(
+        failed,
+        must_fail,
+        "{}: expected {}\n{diagnostics}",
+        path.display(),
+        if must_fail { "errors" } else { "success" }
+    );
     insta::assert_snapshot!("diagnostics", diagnostics);
     if must_fail {
         assert!(targets.is_empty(), "a failing file has no artifacts");
@@ -75,7 +90,10 @@ fn cases() {
 
 #[test]
 fn output_is_deterministic() {
-    for entry in std::fs::read_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join("examples")).unwrap().flatten() {
+    for entry in std::fs::read_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join("examples"))
+        .unwrap()
+        .flatten()
+    {
         let first = run(&entry.path());
         let second = run(&entry.path());
         assert_eq!(first.2, second.2, "{}", entry.path().display());

@@ -19,10 +19,19 @@ struct Machine {
 }
 
 const MACHINES: [Machine; 2] = [
-    Machine { input_name: "env.toml", env: &[("TZ", "UTC"), ("LC_ALL", "C"), ("LANG", "C")], umask: "022" },
+    Machine {
+        input_name: "env.toml",
+        env: &[("TZ", "UTC"), ("LC_ALL", "C"), ("LANG", "C")],
+        umask: "022",
+    },
     Machine {
         input_name: "a much longer name with spaces.toml",
-        env: &[("TZ", "Pacific/Chatham"), ("LC_ALL", "tr_TR.UTF-8"), ("LANG", "tr_TR.UTF-8"), ("SOURCE_DATE_EPOCH", "1")],
+        env: &[
+            ("TZ", "Pacific/Chatham"),
+            ("LC_ALL", "tr_TR.UTF-8"),
+            ("LANG", "tr_TR.UTF-8"),
+            ("SOURCE_DATE_EPOCH", "1"),
+        ],
         umask: "077",
     },
 ];
@@ -58,18 +67,45 @@ fn two_builds_on_two_machines_are_byte_identical() {
         let (a, b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
         let first = build(&text, &MACHINES[0], a.path());
         let second = build(&text, &MACHINES[1], b.path());
-        assert_eq!(first.is_some(), second.is_some(), "{}: one machine refused what the other built", input.display());
-        let (Some(first), Some(second)) = (first, second) else { continue };
+        assert_eq!(
+            first.is_some(),
+            second.is_some(),
+            "{}: one machine refused what the other built",
+            input.display()
+        );
+        let (Some(first), Some(second)) = (first, second) else {
+            continue;
+        };
         compared += 1;
-        assert_eq!(first.iter().map(|(p, _)| p).collect::<Vec<_>>(), second.iter().map(|(p, _)| p).collect::<Vec<_>>(), "{}: the same files", input.display());
+        assert_eq!(
+            first.iter().map(|(p, _)| p).collect::<Vec<_>>(),
+            second.iter().map(|(p, _)| p).collect::<Vec<_>>(),
+            "{}: the same files",
+            input.display()
+        );
         for ((path, x), (_, y)) in first.iter().zip(&second) {
-            assert!(x == y, "{}: {} differs between the two builds", input.display(), path.display());
+            assert!(
+                x == y,
+                "{}: {} differs between the two builds",
+                input.display(),
+                path.display()
+            );
             let text = String::from_utf8_lossy(x);
             for dir in [a.path(), b.path()] {
                 let dir = dir.to_string_lossy();
-                assert!(!text.contains(dir.as_ref()), "{}: {} names the build directory", input.display(), path.display());
+                assert!(
+                    !text.contains(dir.as_ref()),
+                    "{}: {} names the build directory",
+                    input.display(),
+                    path.display()
+                );
             }
-            assert!(text.ends_with('\n'), "{}: {} ends with a newline", input.display(), path.display());
+            assert!(
+                text.ends_with('\n'),
+                "{}: {} ends with a newline",
+                input.display(),
+                path.display()
+            );
         }
     }
     assert!(compared >= 4, "only {compared} inputs built");

@@ -20,7 +20,12 @@ fn root() -> &'static Path {
 
 fn files_in(dir: &Path, ext: &str) -> Vec<PathBuf> {
     let mut out: Vec<PathBuf> = fs::read_dir(dir)
-        .map(|d| d.flatten().map(|e| e.path()).filter(|p| p.to_string_lossy().ends_with(ext)).collect())
+        .map(|d| {
+            d.flatten()
+                .map(|e| e.path())
+                .filter(|p| p.to_string_lossy().ends_with(ext))
+                .collect()
+        })
         .unwrap_or_default();
     out.sort();
     out
@@ -38,7 +43,10 @@ fn dictionary() -> Vec<Vec<u8>> {
     let mut out = Vec::new();
     for line in text.lines().filter(|l| !l.starts_with('#')) {
         let Some(start) = line.find('"') else { continue };
-        let raw = line[start + 1..].strip_suffix('"').unwrap_or(&line[start + 1..]).as_bytes();
+        let raw = line[start + 1..]
+            .strip_suffix('"')
+            .unwrap_or(&line[start + 1..])
+            .as_bytes();
         let mut entry = Vec::new();
         let mut i = 0;
         while i < raw.len() {
@@ -87,7 +95,9 @@ fn mutate(rng: &mut Rng, seeds: &[Vec<u8>], dict: &[Vec<u8>]) -> Vec<u8> {
                 let i = rng.below(data.len());
                 data[i] ^= 1 << rng.below(8);
             }
-            1 => data.splice(at..at, dict[rng.below(dict.len())].iter().copied()).for_each(drop),
+            1 => data
+                .splice(at..at, dict[rng.below(dict.len())].iter().copied())
+                .for_each(drop),
             2 if at < data.len() => {
                 let end = (at + 1 + rng.below(32)).min(data.len());
                 data.drain(at..end);
@@ -111,7 +121,9 @@ fn mutate(rng: &mut Rng, seeds: &[Vec<u8>], dict: &[Vec<u8>]) -> Vec<u8> {
                 data.splice(at..at, c.encode_utf8(&mut buf).bytes()).for_each(drop);
             }
             _ => {
-                let bytes = [b'[', b']', b'{', b'}', b'"', b'\'', b'=', b'\n', b'.', b',', b'\\', b'$', b'%', 0xFF];
+                let bytes = [
+                    b'[', b']', b'{', b'}', b'"', b'\'', b'=', b'\n', b'.', b',', b'\\', b'$', b'%', 0xFF,
+                ];
                 data.insert(at, bytes[rng.below(bytes.len())]);
             }
         }
@@ -122,7 +134,11 @@ fn mutate(rng: &mut Rng, seeds: &[Vec<u8>], dict: &[Vec<u8>]) -> Vec<u8> {
 /// Runs the harness; a panic comes back as the failing input, printable as a Rust literal.
 fn run(data: &[u8]) -> Result<(), String> {
     panic::catch_unwind(AssertUnwindSafe(|| harness::check_and_build(data))).map_err(|e| {
-        let why = e.downcast_ref::<String>().cloned().or_else(|| e.downcast_ref::<&str>().map(|s| s.to_string())).unwrap_or_default();
+        let why = e
+            .downcast_ref::<String>()
+            .cloned()
+            .or_else(|| e.downcast_ref::<&str>().map(|s| s.to_string()))
+            .unwrap_or_default();
         format!("{why}\ninput: b\"{}\"", data.escape_ascii())
     })
 }
@@ -141,7 +157,10 @@ fn seeds_and_regressions_pass_the_harness() {
 
 #[test]
 fn bounded_mutation_pass() {
-    let secs = std::env::var("SIGC_FUZZ_SECS").ok().and_then(|s| s.parse().ok()).unwrap_or(8);
+    let secs = std::env::var("SIGC_FUZZ_SECS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(8);
     let deadline = Instant::now() + Duration::from_secs(secs);
     let (seeds, dict) = (seeds(), dictionary());
     assert!(dict.len() > 100, "the dictionary is read");

@@ -16,7 +16,8 @@ mod common;
 use common::{code, stderr, stdout};
 
 /// A valid head the hostile part is appended to, so only that part is at fault.
-const HEAD: &str = "[environment]\nname = \"dev\"\nworkload = \"chat\"\nlocation = \"eastus\"\nprofile = \"development\"\n";
+const HEAD: &str =
+    "[environment]\nname = \"dev\"\nworkload = \"chat\"\nlocation = \"eastus\"\nprofile = \"development\"\n";
 const SIGNALR: &str = "\n[signalr]\nsku = \"Free_F1\"\n";
 
 /// Address-space cap for one run, in KiB.
@@ -57,16 +58,33 @@ fn refused(name: &str, text: &str, expected: &str, also: &[&str]) {
         let what = format!("{name}: sigc {}", args.join(" "));
         assert_eq!(code(&out), 1, "{what} exits 1\n{}", tail(&stderr(&out)));
         assert!(took < TIME, "{what} took {took:?}");
-        assert!(out.stderr.len() < MAX_STDERR, "{what} printed {} bytes to stderr", out.stderr.len());
+        assert!(
+            out.stderr.len() < MAX_STDERR,
+            "{what} printed {} bytes to stderr",
+            out.stderr.len()
+        );
         if args.contains(&"json") && args[0] == "check" {
-            let doc: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap_or_else(|e| panic!("{what}: JSON ({e})"));
-            let rules: Vec<&str> = doc["diagnostics"].as_array().unwrap().iter().map(|d| d["rule"].as_str().unwrap()).collect();
+            let doc: serde_json::Value =
+                serde_json::from_str(&stdout(&out)).unwrap_or_else(|e| panic!("{what}: JSON ({e})"));
+            let rules: Vec<&str> = doc["diagnostics"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|d| d["rule"].as_str().unwrap())
+                .collect();
             assert!(rules.contains(&expected), "{what}: {expected} among {rules:?}");
             for r in &rules {
-                assert!(r.starts_with("input/") || also.contains(r), "{what}: unexpected finding {r}");
+                assert!(
+                    r.starts_with("input/") || also.contains(r),
+                    "{what}: unexpected finding {r}"
+                );
             }
         } else {
-            assert!(stderr(&out).contains(&format!("error[{expected}]")), "{what}\n{}", tail(&stderr(&out)));
+            assert!(
+                stderr(&out).contains(&format!("error[{expected}]")),
+                "{what}\n{}",
+                tail(&stderr(&out))
+            );
         }
     }
     assert!(!dir.path().join("out").exists(), "{name}: build wrote nothing");
@@ -94,51 +112,98 @@ fn a_5_mb_file_is_refused_before_parsing() {
 fn nesting_100k_deep_is_a_syntax_error_not_a_stack_overflow() {
     const N: usize = 100_000;
     let cases = [
-        ("closed arrays", format!("{HEAD}{SIGNALR}x = {}{}\n", "[".repeat(N), "]".repeat(N))),
+        (
+            "closed arrays",
+            format!("{HEAD}{SIGNALR}x = {}{}\n", "[".repeat(N), "]".repeat(N)),
+        ),
         ("open arrays", format!("{HEAD}{SIGNALR}x = {}\n", "[".repeat(N))),
-        ("inline tables", format!("{HEAD}{SIGNALR}x = {}1{}\n", "{ b = ".repeat(N), " }".repeat(N))),
-        ("open inline tables", format!("{HEAD}{SIGNALR}x = {}\n", "{b=".repeat(N))),
+        (
+            "inline tables",
+            format!("{HEAD}{SIGNALR}x = {}1{}\n", "{ b = ".repeat(N), " }".repeat(N)),
+        ),
+        (
+            "open inline tables",
+            format!("{HEAD}{SIGNALR}x = {}\n", "{b=".repeat(N)),
+        ),
         ("dotted key", format!("{HEAD}{SIGNALR}{} = 1\n", vec!["k"; N].join("."))),
         ("table header", format!("{HEAD}{SIGNALR}[{}]\n", vec!["t"; N].join("."))),
-        ("array of tables header", format!("{HEAD}{SIGNALR}[[{}]]\n", vec!["t"; N].join("."))),
-        ("arrays inside a tag value", format!("[environment]\ntags = {}\n", "[".repeat(N))),
+        (
+            "array of tables header",
+            format!("{HEAD}{SIGNALR}[[{}]]\n", vec!["t"; N].join(".")),
+        ),
+        (
+            "arrays inside a tag value",
+            format!("[environment]\ntags = {}\n", "[".repeat(N)),
+        ),
     ];
     for (name, text) in &cases {
         refused(name, text, "input/syntax", &[]);
         let dir = tempfile::tempdir().unwrap();
         fs::write(dir.path().join("env.toml"), text).unwrap();
         let (out, _) = capped(dir.path(), &["check", "env.toml"]);
-        assert!(stderr(&out).contains("nest deeper than the 80 levels"), "{name}: the finding names the depth\n{}", tail(&stderr(&out)));
+        assert!(
+            stderr(&out).contains("nest deeper than the 80 levels"),
+            "{name}: the finding names the depth\n{}",
+            tail(&stderr(&out))
+        );
     }
 }
 
 #[test]
 fn a_1_mb_string_is_refused_by_its_length_limit() {
     let value = "v".repeat(1_000_000);
-    refused("1 MB tag value", &format!("{HEAD}tags = {{ note = \"{value}\" }}{SIGNALR}"), "input/invalid-value", &[]);
+    refused(
+        "1 MB tag value",
+        &format!("{HEAD}tags = {{ note = \"{value}\" }}{SIGNALR}"),
+        "input/invalid-value",
+        &[],
+    );
     refused(
         "1 MB app setting",
         &format!("{HEAD}{SIGNALR}[functions]\napp_settings = {{ BIG = '{value}' }}\n"),
         "input/invalid-value",
         &[],
     );
-    refused("1 MB hub name", &format!("{HEAD}[signalr]\nsku = \"Free_F1\"\nhubs = [\"{value}\"]\n"), "input/invalid-value", &[]);
+    refused(
+        "1 MB hub name",
+        &format!("{HEAD}[signalr]\nsku = \"Free_F1\"\nhubs = [\"{value}\"]\n"),
+        "input/invalid-value",
+        &[],
+    );
     // A multi-line basic string with escapes: the parser's slow path.
     let escaped = "\\u00e9\\n".repeat(100_000);
-    refused("escaped string", &format!("{HEAD}tags = {{ note = \"\"\"{escaped}\"\"\" }}{SIGNALR}"), "input/invalid-value", &[]);
+    refused(
+        "escaped string",
+        &format!("{HEAD}tags = {{ note = \"\"\"{escaped}\"\"\" }}{SIGNALR}"),
+        "input/invalid-value",
+        &[],
+    );
 }
 
 #[test]
 fn a_100k_element_array_is_refused_once() {
     let hubs: Vec<String> = (0..100_000).map(|i| format!("\"h{i}\"")).collect();
-    refused("100k hubs", &format!("{HEAD}[signalr]\nsku = \"Free_F1\"\nhubs = [{}]\n", hubs.join(",")), "input/too-many-entries", &[]);
+    refused(
+        "100k hubs",
+        &format!("{HEAD}[signalr]\nsku = \"Free_F1\"\nhubs = [{}]\n", hubs.join(",")),
+        "input/too-many-entries",
+        &[],
+    );
     // Invalid items past the limit are not reported one by one.
     let bad: Vec<&str> = vec!["\"-\""; 100_000];
-    refused("100k bad hubs", &format!("{HEAD}[signalr]\nsku = \"Free_F1\"\nhubs = [{}]\n", bad.join(",")), "input/too-many-entries", &[]);
+    refused(
+        "100k bad hubs",
+        &format!("{HEAD}[signalr]\nsku = \"Free_F1\"\nhubs = [{}]\n", bad.join(",")),
+        "input/too-many-entries",
+        &[],
+    );
     let origins: Vec<String> = (0..40_000).map(|i| format!("\"https://a{i}.example\"")).collect();
     refused(
         "40k CORS origins (1 MB)",
-        &format!("{HEAD}[signalr]\nsku = \"Free_F1\"\n[signalr.cors]\nallowed_origins = [{}]\n", origins.join(",")),
+        &format!(
+            "{HEAD}[signalr]\nsku = \"Free_F1\"\n[signalr.cors]\nallowed_origins = [{}]\n",
+            origins.join(",")
+        ),
         "input/too-many-entries",
         &[],
     );
@@ -150,45 +215,94 @@ fn ten_thousand_tags_are_refused_once() {
     for i in 0..10_000 {
         let _ = write!(tags, "{}t{i} = \"v\"", if i == 0 { "" } else { ", " });
     }
-    refused("10k tags inline", &format!("{HEAD}tags = {{ {tags} }}{SIGNALR}"), "input/too-many-entries", &[]);
+    refused(
+        "10k tags inline",
+        &format!("{HEAD}tags = {{ {tags} }}{SIGNALR}"),
+        "input/too-many-entries",
+        &[],
+    );
     let mut table = String::from("[environment.tags]\n");
     for i in 0..10_000 {
         let _ = writeln!(table, "t{i} = \"v\"");
     }
     let head = HEAD.to_string();
-    refused("10k tags as a table", &format!("{head}{SIGNALR}{table}"), "input/too-many-entries", &[]);
+    refused(
+        "10k tags as a table",
+        &format!("{head}{SIGNALR}{table}"),
+        "input/too-many-entries",
+        &[],
+    );
     let mut settings = String::from("[functions.app_settings]\n");
     for i in 0..10_000 {
         let _ = writeln!(settings, "S{i} = \"v\"");
     }
-    refused("10k app settings", &format!("{HEAD}{SIGNALR}{settings}"), "input/too-many-entries", &[]);
+    refused(
+        "10k app settings",
+        &format!("{HEAD}{SIGNALR}{settings}"),
+        "input/too-many-entries",
+        &[],
+    );
 }
 
 #[test]
 fn very_long_keys_are_refused_quickly() {
     let key = "k".repeat(900_000);
-    refused("900 KB unknown key", &format!("{HEAD}{SIGNALR}{key} = 1\n"), "input/unknown-key", &[]);
-    refused("900 KB quoted key", &format!("{HEAD}{SIGNALR}\"{key}\" = 1\n"), "input/unknown-key", &[]);
+    refused(
+        "900 KB unknown key",
+        &format!("{HEAD}{SIGNALR}{key} = 1\n"),
+        "input/unknown-key",
+        &[],
+    );
+    refused(
+        "900 KB quoted key",
+        &format!("{HEAD}{SIGNALR}\"{key}\" = 1\n"),
+        "input/unknown-key",
+        &[],
+    );
     let name = "S".repeat(500_000);
-    refused("500 KB app setting name", &format!("{HEAD}{SIGNALR}[functions]\napp_settings = {{ {name} = \"v\" }}\n"), "input/invalid-value", &[]);
+    refused(
+        "500 KB app setting name",
+        &format!("{HEAD}{SIGNALR}[functions]\napp_settings = {{ {name} = \"v\" }}\n"),
+        "input/invalid-value",
+        &[],
+    );
     // A long tag name passes the shape check and is Azure's limit to enforce.
     let tag = "t".repeat(500_000);
-    refused("500 KB tag name", &format!("{HEAD}tags = {{ {tag} = \"v\" }}{SIGNALR}"), "naming/invalid-tag", &["naming/invalid-tag"]);
+    refused(
+        "500 KB tag name",
+        &format!("{HEAD}tags = {{ {tag} = \"v\" }}{SIGNALR}"),
+        "naming/invalid-tag",
+        &["naming/invalid-tag"],
+    );
 }
 
 /// A finding per entry of one long line used to echo the whole line each time: a
 /// 0.9 MB file printed 2.7 GB. Each finding now shows a window of the line.
 #[test]
 fn many_findings_on_one_long_line_print_a_bounded_output() {
-    let tags: Vec<String> = (0..40).map(|i| format!("\"t{i}/x\" = \"{}\"", "v".repeat(5_000))).collect();
+    let tags: Vec<String> = (0..40)
+        .map(|i| format!("\"t{i}/x\" = \"{}\"", "v".repeat(5_000)))
+        .collect();
     let dir = tempfile::tempdir().unwrap();
-    fs::write(dir.path().join("env.toml"), format!("{HEAD}tags = {{ {} }}{SIGNALR}", tags.join(", "))).unwrap();
+    fs::write(
+        dir.path().join("env.toml"),
+        format!("{HEAD}tags = {{ {} }}{SIGNALR}", tags.join(", ")),
+    )
+    .unwrap();
     let (out, took) = capped(dir.path(), &["check", "env.toml"]);
     assert_eq!(code(&out), 1);
     assert!(took < TIME, "took {took:?}");
     let text = stderr(&out);
-    assert_eq!(text.matches("error[naming/invalid-tag]").count(), 80, "a name and a value finding per tag");
-    assert!(out.stderr.len() < 80 * 2048, "{} bytes for 80 findings", out.stderr.len());
+    assert_eq!(
+        text.matches("error[naming/invalid-tag]").count(),
+        80,
+        "a name and a value finding per tag"
+    );
+    assert!(
+        out.stderr.len() < 80 * 2048,
+        "{} bytes for 80 findings",
+        out.stderr.len()
+    );
 }
 
 #[test]
@@ -200,13 +314,21 @@ fn bytes_that_are_not_text_never_crash() {
         ("a lone continuation byte", b"\x80", 2),
         // UTF-8 with a NUL and controls: the parser's error, and no raw control on the terminal.
         ("NUL", b"[environment]\x00name = \"dev\"\n", 1),
-        ("escape sequence", b"[environment]\nname = \"\x1b]0;title\x07\x1b[2J\"\n", 1),
+        (
+            "escape sequence",
+            b"[environment]\nname = \"\x1b]0;title\x07\x1b[2J\"\n",
+            1,
+        ),
     ];
     for (name, bytes, want) in cases {
         fs::write(dir.path().join("env.toml"), bytes).unwrap();
         let (out, took) = capped(dir.path(), &["check", "env.toml"]);
         assert_eq!(code(&out), want, "{name}: {}", stderr(&out));
         assert!(took < TIME);
-        assert!(!out.stderr.iter().any(|&b| b == 0x1b || b == 0x07 || b == 0), "{name}: no raw control byte reaches the terminal: {:?}", stderr(&out));
+        assert!(
+            !out.stderr.iter().any(|&b| b == 0x1b || b == 0x07 || b == 0),
+            "{name}: no raw control byte reaches the terminal: {:?}",
+            stderr(&out)
+        );
     }
 }

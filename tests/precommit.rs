@@ -21,8 +21,6 @@ use common::{BAD, GOOD};
 
 const ROOT: &str = env!("CARGO_MANIFEST_DIR");
 
-
-
 /// TOML that is not an ENV file: `sigc check` would fail on it, so the hook must never see it.
 const NOT_AN_ENV: &str = "[package]\nname = \"app\"\nversion = \"0.1.0\"\n";
 
@@ -31,13 +29,23 @@ const NOT_AN_ENV: &str = "[package]\nname = \"app\"\nversion = \"0.1.0\"\n";
 const STALE_HOME: Duration = Duration::from_secs(3600);
 
 fn git(dir: &Path, args: &[&str]) -> String {
-    let out = Command::new("git").args(args).current_dir(dir).output().expect("git runs");
-    assert!(out.status.success(), "git {args:?} failed: {}", String::from_utf8_lossy(&out.stderr));
+    let out = Command::new("git")
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .expect("git runs");
+    assert!(
+        out.status.success(),
+        "git {args:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     String::from_utf8_lossy(&out.stdout).trim().to_string()
 }
 
 fn target_dir() -> PathBuf {
-    std::env::var_os("CARGO_TARGET_DIR").map(PathBuf::from).unwrap_or_else(|| Path::new(ROOT).join("target"))
+    std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(ROOT).join("target"))
 }
 
 /// Deletes the per-rev homes of other revs that no run has used for [`STALE_HOME`].
@@ -70,14 +78,17 @@ struct PreCommit {
 impl PreCommit {
     /// `pre-commit run HOOK --all-files --verbose` in the throwaway repo: (exit code, output, time).
     fn run(&self, hook: &str) -> (i32, String, Duration) {
-        let sigc_dir = Path::new(env!("CARGO_BIN_EXE_sigc")).parent().expect("the binary is in a folder");
+        let sigc_dir = Path::new(env!("CARGO_BIN_EXE_sigc"))
+            .parent()
+            .expect("the binary is in a folder");
         let path = std::env::join_paths(
             std::iter::once(sigc_dir.to_path_buf())
                 .chain(std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default())),
         )
         .expect("PATH entries join");
         let mut cmd = Command::new(&self.exe);
-        cmd.args(["run", hook, "--all-files", "--verbose", "--color", "never"]).current_dir(self.repo.path());
+        cmd.args(["run", hook, "--all-files", "--verbose", "--color", "never"])
+            .current_dir(self.repo.path());
         // What `cargo test` sets for this test binary is not meant for the nested `cargo install`.
         for (key, _) in std::env::vars_os() {
             let key = key.to_string_lossy().into_owned();
@@ -93,7 +104,11 @@ impl PreCommit {
             .env("PATH", path);
         let start = Instant::now();
         let out = cmd.output().expect("pre-commit runs");
-        let text = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+        let text = format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
         (out.status.code().unwrap_or(-1), text, start.elapsed())
     }
 
@@ -114,8 +129,14 @@ fn install_log(home: &Path) -> String {
 fn precommit_hooks_check_env_files_only_and_fail_with_the_diagnostic() {
     let exe = Path::new(ROOT).join(".tools/bin/pre-commit");
     if !exe.exists() {
-        let why = format!("{} is missing: run scripts/install-tools.sh (scripts/test does)", exe.display());
-        assert!(std::env::var_os("CI").is_none(), "CI must run the pre-commit test, but {why}");
+        let why = format!(
+            "{} is missing: run scripts/install-tools.sh (scripts/test does)",
+            exe.display()
+        );
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "CI must run the pre-commit test, but {why}"
+        );
         eprintln!("SKIPPED pre-commit test: {why}");
         return;
     }
@@ -124,7 +145,11 @@ fn precommit_hooks_check_env_files_only_and_fail_with_the_diagnostic() {
         .current_dir(ROOT)
         .output()
         .expect("pre-commit runs");
-    assert!(manifest.status.success(), "{}", String::from_utf8_lossy(&manifest.stdout));
+    assert!(
+        manifest.status.success(),
+        "{}",
+        String::from_utf8_lossy(&manifest.stdout)
+    );
 
     let rev = git(Path::new(ROOT), &["rev-parse", "HEAD"]);
     let base = target_dir().join("pre-commit");
@@ -133,7 +158,12 @@ fn precommit_hooks_check_env_files_only_and_fail_with_the_diagnostic() {
     fs::write(home.join(".sigc-last-used"), &rev).expect("mark the home as used");
     prune_homes(&base, &home);
 
-    let pc = PreCommit { exe, home, cargo_target: base.join("cargo"), repo: tempfile::tempdir().expect("temp dir") };
+    let pc = PreCommit {
+        exe,
+        home,
+        cargo_target: base.join("cargo"),
+        repo: tempfile::tempdir().expect("temp dir"),
+    };
     git(pc.repo.path(), &["init", "--quiet"]);
     let config = format!(
         "repos:\n  - repo: {ROOT}\n    rev: {rev}\n    hooks:\n      - id: sigc-check\n      - id: sigc-check-system\n"
@@ -143,16 +173,30 @@ fn precommit_hooks_check_env_files_only_and_fail_with_the_diagnostic() {
     pc.write("envs/prod.toml", GOOD);
     pc.write("api.env.toml", GOOD);
     pc.write("env.toml", GOOD);
-    for other in ["Cargo.toml", "pyproject.toml", "envs/nested/deeper.toml", "myenv.toml", "envs/notes.md"] {
+    for other in [
+        "Cargo.toml",
+        "pyproject.toml",
+        "envs/nested/deeper.toml",
+        "myenv.toml",
+        "envs/notes.md",
+    ] {
         pc.write(other, NOT_AN_ENV);
     }
 
     for hook in ["sigc-check", "sigc-check-system"] {
         let (code, out, took) = pc.run(hook);
         eprintln!("pre-commit run {hook} (good files): {:.1} s", took.as_secs_f64());
-        assert_eq!(code, 0, "{hook} must pass on good ENV files:\n{out}\n{}", install_log(&pc.home));
+        assert_eq!(
+            code,
+            0,
+            "{hook} must pass on good ENV files:\n{out}\n{}",
+            install_log(&pc.home)
+        );
         assert!(out.contains("Passed"), "{out}");
-        assert!(out.contains("sigc: 3 files checked, no problems"), "{hook} sees exactly the 3 ENV files:\n{out}");
+        assert!(
+            out.contains("sigc: 3 files checked, no problems"),
+            "{hook} sees exactly the 3 ENV files:\n{out}"
+        );
     }
     // Warm: the environment of this rev is installed, so no build happens.
     let (code, out, warm) = pc.run("sigc-check");
@@ -164,8 +208,17 @@ fn precommit_hooks_check_env_files_only_and_fail_with_the_diagnostic() {
         let (code, out, _) = pc.run(hook);
         assert_eq!(code, 1, "{hook} must fail on a bad ENV file:\n{out}");
         assert!(out.contains("Failed"), "{out}");
-        assert!(out.contains("error[sku/capacity-not-offered]"), "sigc's diagnostic in the output:\n{out}");
-        assert!(out.contains("envs/bad.toml:8:12"), "the diagnostic points at the file, line and column:\n{out}");
-        assert!(out.contains("sigc: 4 files, 1 error"), "4 ENV files checked, one finding:\n{out}");
+        assert!(
+            out.contains("error[sku/capacity-not-offered]"),
+            "sigc's diagnostic in the output:\n{out}"
+        );
+        assert!(
+            out.contains("envs/bad.toml:8:12"),
+            "the diagnostic points at the file, line and column:\n{out}"
+        );
+        assert!(
+            out.contains("sigc: 4 files, 1 error"),
+            "4 ENV files checked, one finding:\n{out}"
+        );
     }
 }

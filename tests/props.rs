@@ -29,13 +29,21 @@ const SIGC_TAGS: [(&str, &str); 3] = [("environment", "dev"), ("managed_by", "si
 const MAY_REFUSE: [&str; 2] = ["naming/invalid-tag", "functions/reserved-app-setting"];
 
 fn cases() -> u32 {
-    std::env::var("PROPTEST_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(64)
+    std::env::var("PROPTEST_CASES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(64)
 }
 
 /// Deterministic by default, so CI sees the same cases every run; `SIGC_PROPTEST_RANDOM=1`
 /// draws fresh ones (for long local runs with a large `PROPTEST_CASES`).
 fn runner() -> TestRunner {
-    let config = Config { cases: cases(), failure_persistence: None, max_global_rejects: cases() * 8, ..Config::default() };
+    let config = Config {
+        cases: cases(),
+        failure_persistence: None,
+        max_global_rejects: cases() * 8,
+        ..Config::default()
+    };
     if std::env::var_os("SIGC_PROPTEST_RANDOM").is_some() {
         TestRunner::new(config)
     } else {
@@ -62,10 +70,18 @@ fn nasty() -> impl Strategy<Value = String> {
 
 /// A tag name Azure accepts: no forbidden character, no reserved prefix, not sigc's own.
 fn tag_name() -> impl Strategy<Value = String> {
-    (prop::sample::select(vec!['a', 'Z', '_', 'é', '日', '$', '[', '\'', '"', '{', ' ', '-']), nasty()).prop_map(|(first, rest)| {
-        let name: String = std::iter::once(first).chain(rest.chars()).filter(|c| !"<>%&\\?/".contains(*c)).take(100).collect();
-        name
-    })
+    (
+        prop::sample::select(vec!['a', 'Z', '_', 'é', '日', '$', '[', '\'', '"', '{', ' ', '-']),
+        nasty(),
+    )
+        .prop_map(|(first, rest)| {
+            let name: String = std::iter::once(first)
+                .chain(rest.chars())
+                .filter(|c| !"<>%&\\?/".contains(*c))
+                .take(100)
+                .collect();
+            name
+        })
 }
 
 /// An app setting name the schema accepts (`^[A-Za-z0-9_.-]{1,256}$`), never a reserved one.
@@ -89,7 +105,12 @@ fn toml_str(s: &str) -> String {
 }
 
 fn env_toml(tags: &BTreeMap<String, String>, settings: &BTreeMap<String, String>) -> String {
-    let inline = |m: &BTreeMap<String, String>| m.iter().map(|(k, v)| format!("{} = {}", toml_str(k), toml_str(v))).collect::<Vec<_>>().join(", ");
+    let inline = |m: &BTreeMap<String, String>| {
+        m.iter()
+            .map(|(k, v)| format!("{} = {}", toml_str(k), toml_str(v)))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
     format!(
         "[environment]\nname = \"dev\"\nworkload = \"chat\"\nlocation = \"eastus\"\nprofile = \"development\"\ntags = {{ {} }}\n\n[signalr]\nsku = \"Standard_S1\"\n\n[functions]\nplan = \"EP1\"\napp_settings = {{ {} }}\n",
         inline(tags),
@@ -99,14 +120,29 @@ fn env_toml(tags: &BTreeMap<String, String>, settings: &BTreeMap<String, String>
 
 /// Compiles a generated file with `targets`. `None` when an Azure rule refused a
 /// value; panics on any other finding or an internal error.
-fn build(tags: &BTreeMap<String, String>, settings: &BTreeMap<String, String>, targets: &[Target]) -> Option<BTreeMap<String, String>> {
+fn build(
+    tags: &BTreeMap<String, String>,
+    settings: &BTreeMap<String, String>,
+    targets: &[Target],
+) -> Option<BTreeMap<String, String>> {
     let text = env_toml(tags, settings);
     let source = SourceFile::new("props.env.toml", text.clone());
-    let result = compile(&source, &Options { targets: Some(targets.to_vec()) }).unwrap_or_else(|e| panic!("internal error: {e:#}\n{text}"));
+    let result = compile(
+        &source,
+        &Options {
+            targets: Some(targets.to_vec()),
+        },
+    )
+    .unwrap_or_else(|e| panic!("internal error: {e:#}\n{text}"));
     let errors: Vec<_> = result.diagnostics.iter().filter(|d| d.is_error()).collect();
     if !errors.is_empty() {
         for d in &errors {
-            assert!(MAY_REFUSE.contains(&d.rule.as_str()), "unexpected finding {}: {}\n{text}", d.rule, d.message);
+            assert!(
+                MAY_REFUSE.contains(&d.rule.as_str()),
+                "unexpected finding {}: {}\n{text}",
+                d.rule,
+                d.message
+            );
         }
         return None;
     }
@@ -134,10 +170,14 @@ fn hcl_maps(text: &str) -> Result<(Vec<Map>, Map), String> {
             if key != "tags" && key != "app_settings" {
                 continue;
             }
-            let hcl::Expression::Object(object) = attr.expr() else { return Err(format!("{key} is not an object literal")) };
+            let hcl::Expression::Object(object) = attr.expr() else {
+                return Err(format!("{key} is not an object literal"));
+            };
             let mut map = BTreeMap::new();
             for (k, v) in object {
-                let k = k.evaluate(&Context::new()).map_err(|e| format!("a {key} key does not evaluate: {e}"))?;
+                let k = k
+                    .evaluate(&Context::new())
+                    .map_err(|e| format!("a {key} key does not evaluate: {e}"))?;
                 let v = hcl_string(v, &format!("{key}[{k:?}]"))?;
                 map.insert(k, v);
             }
@@ -195,14 +235,17 @@ fn json_maps(doc: &Value, unescape: fn(&str) -> Result<String, String>) -> Resul
         match &v {
             Value::Object(m) => {
                 for (k, val) in m {
-                    let Value::String(val) = val else { return Err(format!("{key}[{k:?}] is not a string")) };
+                    let Value::String(val) = val else {
+                        return Err(format!("{key}[{k:?}] is not a string"));
+                    };
                     map.insert(unescape(k)?, unescape(val)?);
                 }
             }
             // ARM app settings: [{"name": .., "value": ..}]
             Value::Array(items) => {
                 for item in items {
-                    let (Some(Value::String(n)), Some(Value::String(val))) = (item.get("name"), item.get("value")) else {
+                    let (Some(Value::String(n)), Some(Value::String(val))) = (item.get("name"), item.get("value"))
+                    else {
                         return Err(format!("{key} item {item}"));
                     };
                     // Settings sigc computes with expressions are not user strings.
@@ -239,7 +282,10 @@ fn arm_unescape(s: &str) -> Result<String, String> {
 enum Tok {
     Ident(String),
     /// A string literal, decoded; `live` when it has an interpolation.
-    Str { text: String, live: bool },
+    Str {
+        text: String,
+        live: bool,
+    },
     Punct(char),
 }
 
@@ -270,7 +316,10 @@ fn bicep_tokens(src: &str) -> Result<Vec<Tok>, String> {
             while j + 2 < chars.len() && !chars[j..].starts_with(&['\'', '\'', '\'']) {
                 j += 1;
             }
-            toks.push(Tok::Str { text: chars[start..j].iter().collect(), live: false });
+            toks.push(Tok::Str {
+                text: chars[start..j].iter().collect(),
+                live: false,
+            });
             i = j + 3;
         } else if c == '\'' {
             let mut text = String::new();
@@ -278,7 +327,9 @@ fn bicep_tokens(src: &str) -> Result<Vec<Tok>, String> {
             let mut depth = 0usize;
             i += 1;
             loop {
-                let Some(&c) = chars.get(i) else { return Err("unterminated string".into()) };
+                let Some(&c) = chars.get(i) else {
+                    return Err("unterminated string".into());
+                };
                 match c {
                     '\n' | '\r' => return Err(format!("raw line break in a string after {text:?}")),
                     '\'' if depth == 0 => break,
@@ -369,7 +420,10 @@ fn bicep_maps(src: &str) -> Result<(Vec<Map>, Map), String> {
             && is(i + 3, &Tok::Ident("value".into()))
             && is(i + 4, &Tok::Punct(':'))
         {
-            if let (Ok(n), Ok(v)) = (bicep_literal(toks.get(i + 2), "name"), bicep_literal(toks.get(i + 5), "value")) {
+            if let (Ok(n), Ok(v)) = (
+                bicep_literal(toks.get(i + 2), "name"),
+                bicep_literal(toks.get(i + 5), "value"),
+            ) {
                 settings.insert(n, v);
             }
             i += 6;
@@ -391,7 +445,13 @@ fn expected_tags(tags: &BTreeMap<String, String>) -> BTreeMap<String, String> {
 }
 
 /// Every tags map equals the expected one; the settings map holds every expected setting.
-fn compare(target: &str, tag_maps: &[BTreeMap<String, String>], settings: &BTreeMap<String, String>, tags: &BTreeMap<String, String>, want_settings: &BTreeMap<String, String>) -> Result<(), String> {
+fn compare(
+    target: &str,
+    tag_maps: &[BTreeMap<String, String>],
+    settings: &BTreeMap<String, String>,
+    tags: &BTreeMap<String, String>,
+    want_settings: &BTreeMap<String, String>,
+) -> Result<(), String> {
     let want = expected_tags(tags);
     if tag_maps.is_empty() {
         return Err(format!("{target}: no tags found"));
@@ -403,7 +463,10 @@ fn compare(target: &str, tag_maps: &[BTreeMap<String, String>], settings: &BTree
     }
     for (k, v) in want_settings {
         if settings.get(k) != Some(v) {
-            return Err(format!("{target}: app setting {k:?} read back as {:?}, want {v:?}", settings.get(k)));
+            return Err(format!(
+                "{target}: app setting {k:?} read back as {:?}, want {v:?}",
+                settings.get(k)
+            ));
         }
     }
     Ok(())
@@ -433,10 +496,16 @@ impl Reader {
 
 /// One generated environment through the pipeline, read back by `readers`.
 /// `Ok(false)` when an Azure rule refused a generated value.
-fn round_trip(tags: &BTreeMap<String, String>, settings: &BTreeMap<String, String>, readers: &[Reader]) -> Result<bool, String> {
+fn round_trip(
+    tags: &BTreeMap<String, String>,
+    settings: &BTreeMap<String, String>,
+    readers: &[Reader],
+) -> Result<bool, String> {
     // Only the targets read: an internal error in another target is that target's failure.
     let targets: Vec<Target> = readers.iter().map(|r| r.target()).collect();
-    let Some(files) = build(tags, settings, &targets) else { return Ok(false) };
+    let Some(files) = build(tags, settings, &targets) else {
+        return Ok(false);
+    };
     for &r in readers {
         read_back(&files, tags, settings, r)?;
     }
@@ -444,7 +513,12 @@ fn round_trip(tags: &BTreeMap<String, String>, settings: &BTreeMap<String, Strin
 }
 
 /// Reads one target's files back and compares them with the generated strings.
-fn read_back(files: &BTreeMap<String, String>, tags: &BTreeMap<String, String>, settings: &BTreeMap<String, String>, reader: Reader) -> Result<(), String> {
+fn read_back(
+    files: &BTreeMap<String, String>,
+    tags: &BTreeMap<String, String>,
+    settings: &BTreeMap<String, String>,
+    reader: Reader,
+) -> Result<(), String> {
     let file = |p: &str| files.get(p).ok_or(format!("no {p}"));
     let empty = BTreeMap::new();
     match reader {
@@ -453,16 +527,29 @@ fn read_back(files: &BTreeMap<String, String>, tags: &BTreeMap<String, String>, 
             compare("terraform", &tag_maps, &tf_settings, tags, settings)
         }
         Reader::TerraformJson => {
-            let doc: Value = serde_json::from_str(file("terraform-json/main.tf.json")?).map_err(|e| format!("main.tf.json: {e}"))?;
+            let doc: Value =
+                serde_json::from_str(file("terraform-json/main.tf.json")?).map_err(|e| format!("main.tf.json: {e}"))?;
             let maps = json_maps(&doc, tf_json_unescape)?;
-            let tag_maps: Vec<_> = maps.iter().filter(|(k, _)| k == "tags").map(|(_, m)| m.clone()).collect();
-            let tf_settings = maps.iter().find(|(k, _)| k == "app_settings").map_or(&empty, |(_, m)| m);
+            let tag_maps: Vec<_> = maps
+                .iter()
+                .filter(|(k, _)| k == "tags")
+                .map(|(_, m)| m.clone())
+                .collect();
+            let tf_settings = maps
+                .iter()
+                .find(|(k, _)| k == "app_settings")
+                .map_or(&empty, |(_, m)| m);
             compare("terraform-json", &tag_maps, tf_settings, tags, settings)
         }
         Reader::Arm => {
-            let doc: Value = serde_json::from_str(file("arm/azuredeploy.json")?).map_err(|e| format!("azuredeploy.json: {e}"))?;
+            let doc: Value =
+                serde_json::from_str(file("arm/azuredeploy.json")?).map_err(|e| format!("azuredeploy.json: {e}"))?;
             let maps = json_maps(&doc, arm_unescape)?;
-            let tag_maps: Vec<_> = maps.iter().filter(|(k, _)| k == "tags").map(|(_, m)| m.clone()).collect();
+            let tag_maps: Vec<_> = maps
+                .iter()
+                .filter(|(k, _)| k == "tags")
+                .map(|(_, m)| m.clone())
+                .collect();
             let arm_settings = maps.iter().find(|(k, _)| k == "appSettings").map_or(&empty, |(_, m)| m);
             compare("arm", &tag_maps, arm_settings, tags, settings)
         }
@@ -482,7 +569,9 @@ fn read_back(files: &BTreeMap<String, String>, tags: &BTreeMap<String, String>, 
 /// Tag names and values and app setting values, all hard to carry.
 fn environments() -> impl Strategy<Value = (Map, Map)> {
     let tags = prop::collection::btree_map(tag_name(), nasty().prop_map(|v| v.chars().take(256).collect()), 1..6)
-        .prop_filter("sigc sets these tags itself", |t| !t.keys().any(|k| SIGC_TAGS.iter().any(|(s, _)| s == k)));
+        .prop_filter("sigc sets these tags itself", |t| {
+            !t.keys().any(|k| SIGC_TAGS.iter().any(|(s, _)| s == k))
+        });
     let settings = prop::collection::btree_map(setting_name(), nasty(), 0..6);
     (tags, settings)
 }
@@ -495,7 +584,12 @@ fn check(reader: Reader) {
         match round_trip(&tags, &settings, &[reader]) {
             Ok(true) => built.set(built.get() + 1),
             Ok(false) => return Err(TestCaseError::reject("an Azure rule refused a generated value")),
-            Err(e) => return Err(TestCaseError::fail(format!("{e}\nENV.toml:\n{}", env_toml(&tags, &settings)))),
+            Err(e) => {
+                return Err(TestCaseError::fail(format!(
+                    "{e}\nENV.toml:\n{}",
+                    env_toml(&tags, &settings)
+                )))
+            }
         }
         Ok(())
     });
@@ -503,7 +597,12 @@ fn check(reader: Reader) {
         panic!("{e}");
     }
     eprintln!("{reader:?}: {} cases compiled and read back", built.get());
-    assert!(built.get() >= cases() / 2, "only {} of {} cases compiled", built.get(), cases());
+    assert!(
+        built.get() >= cases() / 2,
+        "only {} of {} cases compiled",
+        built.get(),
+        cases()
+    );
 }
 
 /// Known bug, see [`marker_after_a_lone_dollar_or_percent_stays_literal_in_terraform`]:
@@ -548,9 +647,35 @@ fn marker_after_a_lone_dollar_or_percent_stays_literal_in_terraform() {
 #[test]
 fn known_hard_strings_round_trip() {
     let hard = [
-        "${x}", "$${x}", "$$${x}", "%{ if true }", "%%{", "[x]", "[[x]", "[]", "[", "]", "'", "\\'", "\\", "a\nb\r\tc",
-        "\u{0}\u{1}\u{1b}\u{7f}\u{85}", "\u{2028}\u{2029}", "\u{202e}rtl", "\u{feff}", "😀\u{10ffff}", "${", "%{", "$", "%",
-        "\\u{41}", "\\$", "'''", "//", "/*", "}",
+        "${x}",
+        "$${x}",
+        "$$${x}",
+        "%{ if true }",
+        "%%{",
+        "[x]",
+        "[[x]",
+        "[]",
+        "[",
+        "]",
+        "'",
+        "\\'",
+        "\\",
+        "a\nb\r\tc",
+        "\u{0}\u{1}\u{1b}\u{7f}\u{85}",
+        "\u{2028}\u{2029}",
+        "\u{202e}rtl",
+        "\u{feff}",
+        "😀\u{10ffff}",
+        "${",
+        "%{",
+        "$",
+        "%",
+        "\\u{41}",
+        "\\$",
+        "'''",
+        "//",
+        "/*",
+        "}",
     ];
     for value in hard {
         let tags = BTreeMap::from([("k".to_string(), value.to_string())]);
@@ -571,9 +696,27 @@ fn the_readers_reject_live_syntax() {
     assert_eq!(arm_unescape("[[b]").unwrap(), "[b]");
     assert_eq!(arm_unescape("[b").unwrap(), "[b");
     let toks = bicep_tokens("x: 'a\\'b\\u{1F600}\\$' y: 'c${d}' z: '''raw\\n'''").unwrap();
-    assert_eq!(toks[2], Tok::Str { text: "a'b😀$".into(), live: false });
-    assert_eq!(toks[5], Tok::Str { text: "c".into(), live: true });
-    assert_eq!(toks[8], Tok::Str { text: "raw\\n".into(), live: false });
+    assert_eq!(
+        toks[2],
+        Tok::Str {
+            text: "a'b😀$".into(),
+            live: false
+        }
+    );
+    assert_eq!(
+        toks[5],
+        Tok::Str {
+            text: "c".into(),
+            live: true
+        }
+    );
+    assert_eq!(
+        toks[8],
+        Tok::Str {
+            text: "raw\\n".into(),
+            live: false
+        }
+    );
     let (t, _) = hcl_maps("resource \"a\" \"b\" {\n  tags = { \"k\" = \"$${x}\" }\n}\n").unwrap();
     assert_eq!(t[0]["k"], "${x}");
     assert!(hcl_maps("resource \"a\" \"b\" {\n  tags = { \"k\" = \"${x}\" }\n}\n").is_err());
@@ -601,6 +744,9 @@ fn an_undone_escape_is_caught_in_every_target() {
         let text = broken.get_mut(path).unwrap();
         assert!(text.contains(from), "{path} contains {from:?}");
         *text = text.replace(from, to);
-        assert!(read_back(&broken, &tags, &settings, reader).is_err(), "{path} with {from:?} undone still reads back");
+        assert!(
+            read_back(&broken, &tags, &settings, reader).is_err(),
+            "{path} with {from:?} undone still reads back"
+        );
     }
 }

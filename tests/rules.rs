@@ -6,21 +6,49 @@ use sigc::policy::{rules, table};
 
 #[test]
 fn ids_are_unique_and_well_formed() {
-    let families = ["input", "naming", "sku", "cors", "acl", "security", "graph", "upstream", "functions"];
+    let families = [
+        "input",
+        "naming",
+        "sku",
+        "cors",
+        "acl",
+        "security",
+        "graph",
+        "upstream",
+        "functions",
+    ];
     let mut seen = std::collections::BTreeSet::new();
     for r in rules() {
         assert!(seen.insert(r.id), "duplicate id {}", r.id);
         let (family, name) = r.id.split_once('/').expect("family/name");
         assert!(families.contains(&family), "{}: unknown family", r.id);
-        assert!(!name.is_empty() && name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-'), "{}", r.id);
-        assert_eq!(r.fixed, matches!(family, "input" | "graph") || r.id == "naming/invalid-pattern", "{}: fixed-ness", r.id);
+        assert!(
+            !name.is_empty()
+                && name
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-'),
+            "{}",
+            r.id
+        );
+        assert_eq!(
+            r.fixed,
+            matches!(family, "input" | "graph") || r.id == "naming/invalid-pattern",
+            "{}: fixed-ness",
+            r.id
+        );
     }
 }
 
 #[test]
 fn every_rule_has_its_docs_sections() {
     for r in rules() {
-        for section in ["## What it does", "## Why it matters", "## Example", "## How to fix", "## Source"] {
+        for section in [
+            "## What it does",
+            "## Why it matters",
+            "## Example",
+            "## How to fix",
+            "## Source",
+        ] {
             assert!(r.docs.contains(section), "{} lacks {section}", r.id);
         }
         assert!(!r.summary().is_empty(), "{} has no summary", r.id);
@@ -35,7 +63,11 @@ fn every_sarif_help_uri_has_its_anchor_in_docs_rules_md() {
     for r in rules() {
         let uri = sigc::diag::sarif::help_uri(r.id);
         let anchor = uri.split('#').nth(1).expect("help URIs carry an anchor");
-        assert!(doc.contains(&format!("<a id=\"{anchor}\"></a>")), "{} has no anchor `{anchor}`", r.id);
+        assert!(
+            doc.contains(&format!("<a id=\"{anchor}\"></a>")),
+            "{} has no anchor `{anchor}`",
+            r.id
+        );
     }
 }
 
@@ -74,7 +106,10 @@ fn rule_fixtures_match_their_expect_markers() {
             let name = path.file_name().unwrap().to_string_lossy().into_owned();
             let text = std::fs::read_to_string(&path).unwrap();
             let source = SourceFile::new(name.clone(), text.clone());
-            let env = match sigc::parse::parse(&source).map_err(|d| format!("{d:?}")).and_then(|e| sigc::resolve::resolve(&e).map_err(|d| format!("{d:?}"))) {
+            let env = match sigc::parse::parse(&source)
+                .map_err(|d| format!("{d:?}"))
+                .and_then(|e| sigc::resolve::resolve(&e).map_err(|d| format!("{d:?}")))
+            {
                 Ok(env) => env,
                 Err(e) => {
                     failures.push(format!("{}/{name}: fixture does not parse and resolve: {e}", r.id));
@@ -83,7 +118,12 @@ fn rule_fixtures_match_their_expect_markers() {
             };
             let got: std::collections::BTreeSet<(usize, String)> = sigc::policy::check_rule(&env, r)
                 .iter()
-                .map(|d| (source.line_col(d.primary_span().map_or(0, |s| s.start)).0, d.rule.clone()))
+                .map(|d| {
+                    (
+                        source.line_col(d.primary_span().map_or(0, |s| s.start)).0,
+                        d.rule.clone(),
+                    )
+                })
                 .collect();
             let want: std::collections::BTreeSet<(usize, String)> = text
                 .lines()

@@ -50,7 +50,10 @@ fn secret_reference() -> Regex {
 
 /// Every file under `dir` (full path) with its text.
 fn files(dir: &Path) -> Vec<(PathBuf, String)> {
-    tree(dir).into_iter().map(|(rel, bytes)| (dir.join(rel), String::from_utf8(bytes).expect("outputs are UTF-8"))).collect()
+    tree(dir)
+        .into_iter()
+        .map(|(rel, bytes)| (dir.join(rel), String::from_utf8(bytes).expect("outputs are UTF-8")))
+        .collect()
 }
 
 fn assert_no_secret_value(what: &str, text: &str) {
@@ -66,9 +69,21 @@ fn terraform_output_problems(outputs_tf: &str) -> Vec<String> {
     let body = hcl::parse(outputs_tf).expect("outputs.tf parses");
     let mut problems = Vec::new();
     for block in body.blocks().filter(|b| b.identifier() == "output") {
-        let name = block.labels().first().map(|l| l.as_str().to_string()).unwrap_or_default();
-        let attr = |k: &str| block.body().attributes().find(|a| a.key() == k).map(|a| a.expr().clone());
-        let value = attr("value").map(|e| hcl::format::to_string(&e).unwrap()).unwrap_or_default();
+        let name = block
+            .labels()
+            .first()
+            .map(|l| l.as_str().to_string())
+            .unwrap_or_default();
+        let attr = |k: &str| {
+            block
+                .body()
+                .attributes()
+                .find(|a| a.key() == k)
+                .map(|a| a.expr().clone())
+        };
+        let value = attr("value")
+            .map(|e| hcl::format::to_string(&e).unwrap())
+            .unwrap_or_default();
         let sensitive = attr("sensitive") == Some(hcl::Expression::Bool(true));
         if secret_reference().is_match(&value) && !sensitive {
             problems.push(format!("output `{name}` = {value} is not sensitive"));
@@ -99,7 +114,11 @@ fn arm_output_problems(doc: &Value) -> Vec<String> {
                     // `reference(...)` path never appear as an object here.
                     for (name, o) in outputs {
                         let text = o.to_string();
-                        if secret_reference().is_match(&text) || o["type"].as_str().is_some_and(|t| t.to_lowercase().starts_with("secure")) {
+                        if secret_reference().is_match(&text)
+                            || o["type"]
+                                .as_str()
+                                .is_some_and(|t| t.to_lowercase().starts_with("secure"))
+                        {
                             out.push(format!("ARM output `{name}` = {text}"));
                         }
                     }
@@ -126,7 +145,17 @@ fn bicep_output_problems(text: &str) -> Vec<String> {
 
 /// Builds one input with every target; `None` when it has errors (exit 1).
 fn build_all(input: &Path, out: &Path) -> Option<Vec<(PathBuf, String)>> {
-    let run = sigc(Path::new(env!("CARGO_MANIFEST_DIR")), &["build", input.to_str().unwrap(), "--target", "all", "--out", out.to_str().unwrap()]);
+    let run = sigc(
+        Path::new(env!("CARGO_MANIFEST_DIR")),
+        &[
+            "build",
+            input.to_str().unwrap(),
+            "--target",
+            "all",
+            "--out",
+            out.to_str().unwrap(),
+        ],
+    );
     let log = format!("{}{}", stdout(&run), stderr(&run));
     assert_no_secret_value(&format!("the build log of {}", input.display()), &log);
     match code(&run) {
@@ -158,7 +187,9 @@ fn no_output_of_any_example_or_case_holds_or_exports_a_secret() {
     let mut built = 0;
     for input in inputs() {
         let dir = tempfile::tempdir().unwrap();
-        let Some(files) = build_all(&input, dir.path()) else { continue };
+        let Some(files) = build_all(&input, dir.path()) else {
+            continue;
+        };
         built += 1;
         for (path, text) in &files {
             assert_no_secret_value(&path.display().to_string(), text);
@@ -175,9 +206,20 @@ fn no_output_of_any_example_or_case_holds_or_exports_a_secret() {
 fn plan_views_hold_no_secret() {
     for input in inputs() {
         for format in ["human", "markdown", "json", "dot", "mermaid"] {
-            let run = sigc(Path::new(env!("CARGO_MANIFEST_DIR")), &["plan", input.to_str().unwrap(), "--format", format]);
-            assert!(matches!(code(&run), 0 | 1), "{} {format}: exit {}", input.display(), code(&run));
-            assert_no_secret_value(&format!("plan --format {format} of {}", input.display()), &format!("{}{}", stdout(&run), stderr(&run)));
+            let run = sigc(
+                Path::new(env!("CARGO_MANIFEST_DIR")),
+                &["plan", input.to_str().unwrap(), "--format", format],
+            );
+            assert!(
+                matches!(code(&run), 0 | 1),
+                "{} {format}: exit {}",
+                input.display(),
+                code(&run)
+            );
+            assert_no_secret_value(
+                &format!("plan --format {format} of {}", input.display()),
+                &format!("{}{}", stdout(&run), stderr(&run)),
+            );
         }
     }
 }
@@ -187,11 +229,18 @@ fn plan_views_hold_no_secret() {
 #[test]
 fn a_planted_secret_stays_in_its_app_setting() {
     let dir = tempfile::tempdir().unwrap();
-    let env = format!("{}\n[functions]\napp_settings = {{ THIRD_PARTY_SIGNALR = \"{}\" }}\n", common::GOOD, planted_setting());
+    let env = format!(
+        "{}\n[functions]\napp_settings = {{ THIRD_PARTY_SIGNALR = \"{}\" }}\n",
+        common::GOOD,
+        planted_setting()
+    );
     fs::write(dir.path().join("env.toml"), &env).unwrap();
     let build = sigc(dir.path(), &["build", "env.toml", "--target", "all", "--out", "out"]);
     let log = format!("{}{}", stdout(&build), stderr(&build));
-    assert!(!log.contains(PLANTED_KEY), "the build log shows the planted key:\n{log}");
+    assert!(
+        !log.contains(PLANTED_KEY),
+        "the build log shows the planted key:\n{log}"
+    );
     if code(&build) == 0 {
         let files = files(&dir.path().join("out"));
         let mut carried = 0;
@@ -199,7 +248,9 @@ fn a_planted_secret_stays_in_its_app_setting() {
             let rel = path.strip_prefix(dir.path()).unwrap().display().to_string();
             if text.contains(PLANTED_KEY) {
                 assert!(
-                    ["main.tf", "main.tf.json", "azuredeploy.json", "stack.bicep"].iter().any(|f| rel.ends_with(f)),
+                    ["main.tf", "main.tf.json", "azuredeploy.json", "stack.bicep"]
+                        .iter()
+                        .any(|f| rel.ends_with(f)),
                     "{rel} carries the planted key"
                 );
                 carried += 1;
@@ -217,26 +268,47 @@ fn a_planted_secret_stays_in_its_app_setting() {
     for format in ["human", "markdown", "json", "dot", "mermaid"] {
         let plan = sigc(dir.path(), &["plan", "env.toml", "--format", format]);
         let text = format!("{}{}", stdout(&plan), stderr(&plan));
-        assert!(!text.contains(PLANTED_KEY), "plan --format {format} shows the planted key");
+        assert!(
+            !text.contains(PLANTED_KEY),
+            "plan --format {format} shows the planted key"
+        );
     }
     for format in ["human", "json", "sarif"] {
         let check = sigc(dir.path(), &["check", "env.toml", "--format", format]);
         let text = format!("{}{}", stdout(&check), stderr(&check));
-        assert!(!text.contains(PLANTED_KEY), "check --format {format} shows the planted key");
+        assert!(
+            !text.contains(PLANTED_KEY),
+            "check --format {format} shows the planted key"
+        );
     }
 }
 
 /// The checkers themselves catch what they look for.
 #[test]
 fn the_checkers_catch_leaks() {
-    assert_no_secret_value("clean", "AccountKey=${storageAccount.listKeys().keys[0].value} AccountKey={2}");
+    assert_no_secret_value(
+        "clean",
+        "AccountKey=${storageAccount.listKeys().keys[0].value} AccountKey={2}",
+    );
     let leak = std::panic::catch_unwind(|| assert_no_secret_value("leak", &planted_setting()));
     assert!(leak.is_err());
     let tf = "output \"k\" {\n  value = azurerm_storage_account.main.primary_access_key\n}\noutput \"ok\" {\n  value     = azurerm_signalr_service.main.primary_connection_string\n  sensitive = true\n}\noutput \"h\" {\n  value = azurerm_signalr_service.main.hostname\n}\n";
-    assert_eq!(terraform_output_problems(tf).len(), 1, "{:?}", terraform_output_problems(tf));
-    let json: Value = serde_json::json!({"output": {"c": {"value": "${azurerm_application_insights.main.connection_string}"}}});
+    assert_eq!(
+        terraform_output_problems(tf).len(),
+        1,
+        "{:?}",
+        terraform_output_problems(tf)
+    );
+    let json: Value =
+        serde_json::json!({"output": {"c": {"value": "${azurerm_application_insights.main.connection_string}"}}});
     assert_eq!(terraform_json_output_problems(&json).len(), 1);
     let arm: Value = serde_json::json!({"outputs": {"k": {"type": "string", "value": "[listKeys(resourceId('Microsoft.Storage/storageAccounts', 's'), '2025-08-01').keys[0].value]"}}});
     assert_eq!(arm_output_problems(&arm).len(), 1);
-    assert_eq!(bicep_output_problems("output key string = storageAccount.listKeys().keys[0].value\noutput url string = 'https://x'\n").len(), 1);
+    assert_eq!(
+        bicep_output_problems(
+            "output key string = storageAccount.listKeys().keys[0].value\noutput url string = 'https://x'\n"
+        )
+        .len(),
+        1
+    );
 }

@@ -18,7 +18,9 @@ pub fn run(files: &[PathBuf], out: &Path, targets: &[TargetArg], stdout: bool, c
             return USAGE;
         }
         if requested.len() != 1 || !requested[0].single_document() {
-            eprintln!("sigc: --stdout needs exactly one --target that is a single document: terraform, terraform-json or arm");
+            eprintln!(
+                "sigc: --stdout needs exactly one --target that is a single document: terraform, terraform-json or arm"
+            );
             return USAGE;
         }
     }
@@ -34,17 +36,28 @@ pub fn run(files: &[PathBuf], out: &Path, targets: &[TargetArg], stdout: bool, c
                 continue;
             }
         };
-        let result = match compile(&source, &Options { targets: Some(requested.clone()) }) {
+        let result = match compile(
+            &source,
+            &Options {
+                targets: Some(requested.clone()),
+            },
+        ) {
             Ok(r) => r,
             Err(e) => {
-                eprintln!("sigc: internal error while building `{}`: {e:#}\nsigc: this is a bug in sigc; nothing was written", file.display());
+                eprintln!(
+                    "sigc: internal error while building `{}`: {e:#}\nsigc: this is a bug in sigc; nothing was written",
+                    file.display()
+                );
                 code = code.max(USAGE);
                 continue;
             }
         };
         let failed = result.has_errors();
         let env = result.resolved.as_ref().map(|r| r.environment.value.clone());
-        reports.push(FileReport { source, diagnostics: result.diagnostics });
+        reports.push(FileReport {
+            source,
+            diagnostics: result.diagnostics,
+        });
         if failed {
             code = code.max(FAILED);
             continue;
@@ -82,7 +95,10 @@ pub fn run(files: &[PathBuf], out: &Path, targets: &[TargetArg], stdout: bool, c
             let diff = stale(&dir, &artifacts);
             if !diff.is_empty() {
                 print!("{diff}");
-                eprintln!("sigc: `{}` is out of date; run `sigc build` and commit the result", dir.display());
+                eprintln!(
+                    "sigc: `{}` is out of date; run `sigc build` and commit the result",
+                    dir.display()
+                );
                 code = code.max(FAILED);
             }
             continue;
@@ -90,7 +106,10 @@ pub fn run(files: &[PathBuf], out: &Path, targets: &[TargetArg], stdout: bool, c
         match write::replace_dir(&dir, &artifacts) {
             Ok(()) => eprintln!("sigc: wrote {} ({} files)", dir.display(), artifacts.len()),
             Err(e) => {
-                eprintln!("sigc: cannot write `{}`: {e}; the previous output is unchanged", dir.display());
+                eprintln!(
+                    "sigc: cannot write `{}`: {e}; the previous output is unchanged",
+                    dir.display()
+                );
                 code = code.max(USAGE);
             }
         }
@@ -118,7 +137,10 @@ fn expand(targets: &[TargetArg]) -> Vec<Target> {
 
 /// A unified diff between the files under `dir` and what a build would write.
 fn stale(dir: &Path, artifacts: &[Artifact]) -> String {
-    let mut want: BTreeMap<String, &str> = artifacts.iter().map(|a| (a.path.clone(), a.contents.as_str())).collect();
+    let mut want: BTreeMap<String, &str> = artifacts
+        .iter()
+        .map(|a| (a.path.clone(), a.contents.as_str()))
+        .collect();
     let mut diff = String::new();
     for rel in write::list_files(dir) {
         let key = rel.to_string_lossy().replace('\\', "/");

@@ -21,7 +21,10 @@ pub fn run(files: &[PathBuf], format: DiagFormat, deny_warnings: bool, style: St
             }
         };
         match compile(&source, &Options::default()) {
-            Ok(result) => reports.push(FileReport { source, diagnostics: result.diagnostics }),
+            Ok(result) => reports.push(FileReport {
+                source,
+                diagnostics: result.diagnostics,
+            }),
             Err(e) => {
                 eprintln!("sigc: internal error while checking `{}`: {e:#}", file.display());
                 code = USAGE;
@@ -32,7 +35,11 @@ pub fn run(files: &[PathBuf], format: DiagFormat, deny_warnings: bool, style: St
         DiagFormat::Human => {
             print_human(&reports, style, false);
             if reports.iter().all(|r| r.diagnostics.is_empty()) && code == OK {
-                eprintln!("sigc: {} file{} checked, no problems", reports.len(), if reports.len() == 1 { "" } else { "s" });
+                eprintln!(
+                    "sigc: {} file{} checked, no problems",
+                    reports.len(),
+                    if reports.len() == 1 { "" } else { "s" }
+                );
             }
         }
         DiagFormat::Json => print!("{}", sigc::diag::json::render(&reports)),

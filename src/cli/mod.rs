@@ -23,7 +23,11 @@ pub const FAILED: u8 = 1;
 pub const USAGE: u8 = 2;
 
 #[derive(Parser, Debug)]
-#[command(name = "sigc", version, about = "Compile one ENV.toml into the Azure SignalR serverless stack: Terraform, Terraform JSON, ARM, Bicep and a Python Functions app")]
+#[command(
+    name = "sigc",
+    version,
+    about = "Compile one ENV.toml into the Azure SignalR serverless stack: Terraform, Terraform JSON, ARM, Bicep and a Python Functions app"
+)]
 pub struct Cli {
     /// When to colour human output (never when NO_COLOR is set).
     #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto)]
@@ -124,23 +128,38 @@ pub enum Command {
         path: PathBuf,
     },
     /// Print shell completions.
-    Completions {
-        shell: clap_complete::Shell,
-    },
+    Completions { shell: clap_complete::Shell },
 }
 
 pub fn run(cli: Cli) -> u8 {
-    let style = Style { color: use_color(cli.color) };
+    let style = Style {
+        color: use_color(cli.color),
+    };
     match cli.command {
-        Command::Build { files, out, target, stdout, check } => build::run(&files, &out, &target, stdout, check, style),
-        Command::Check { files, format, deny_warnings } => check::run(&files, format, deny_warnings, style),
+        Command::Build {
+            files,
+            out,
+            target,
+            stdout,
+            check,
+        } => build::run(&files, &out, &target, stdout, check, style),
+        Command::Check {
+            files,
+            format,
+            deny_warnings,
+        } => check::run(&files, format, deny_warnings, style),
         Command::Plan { file, format } => plan::run(&file, format, style),
         Command::Explain { rule, all } => explain::run(rule.as_deref(), all),
         Command::Schema => {
             print!("{}", sigc::parse::schema::ENV_SCHEMA);
             OK
         }
-        Command::Init { env, workload, location, path } => init::run(&env, &workload, &location, &path),
+        Command::Init {
+            env,
+            workload,
+            location,
+            path,
+        } => init::run(&env, &workload, &location, &path),
         Command::Completions { shell } => {
             let mut cmd = <Cli as clap::CommandFactory>::command();
             clap_complete::generate(shell, &mut cmd, "sigc", &mut std::io::stdout());
@@ -169,14 +188,21 @@ pub fn read(path: &std::path::Path) -> Result<SourceFile, String> {
     let cannot = |e: std::io::Error| format!("sigc: cannot read `{}`: {e}", path.display());
     let limit = sigc::parse::MAX_INPUT_BYTES as u64 + 1;
     let mut bytes = Vec::new();
-    std::fs::File::open(path).and_then(|f| f.take(limit).read_to_end(&mut bytes)).map_err(cannot)?;
+    std::fs::File::open(path)
+        .and_then(|f| f.take(limit).read_to_end(&mut bytes))
+        .map_err(cannot)?;
     let name = path.display().to_string();
     if bytes.len() as u64 >= limit {
         // Only its size matters now: the parser refuses it before looking inside.
         return Ok(SourceFile::new(name, String::from_utf8_lossy(&bytes).into_owned()));
     }
-    let text = String::from_utf8(bytes)
-        .map_err(|e| format!("sigc: `{}` is not UTF-8 text (byte {})", path.display(), e.utf8_error().valid_up_to()))?;
+    let text = String::from_utf8(bytes).map_err(|e| {
+        format!(
+            "sigc: `{}` is not UTF-8 text (byte {})",
+            path.display(),
+            e.utf8_error().valid_up_to()
+        )
+    })?;
     Ok(SourceFile::new(name, text))
 }
 

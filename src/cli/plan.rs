@@ -27,8 +27,17 @@ pub fn run(file: &Path, format: PlanFormat, style: Style) -> u8 {
         }
     };
     let failed = result.has_errors();
-    print_human(&[FileReport { source, diagnostics: result.diagnostics }], style, true);
-    let Some(graph) = result.graph.filter(|_| !failed) else { return FAILED };
+    print_human(
+        &[FileReport {
+            source,
+            diagnostics: result.diagnostics,
+        }],
+        style,
+        true,
+    );
+    let Some(graph) = result.graph.filter(|_| !failed) else {
+        return FAILED;
+    };
     let text = match format {
         PlanFormat::Human => human(&graph),
         PlanFormat::Markdown => markdown(&graph),
@@ -46,10 +55,21 @@ fn deps(graph: &ResourceGraph, id: sigc::graph::ResId) -> Vec<String> {
 
 fn human(graph: &ResourceGraph) -> String {
     let i = &graph.info;
-    let mut out = format!("environment `{}` of workload `{}` in {}: {} resources\n\n", i.environment, i.workload, i.location, graph.len());
+    let mut out = format!(
+        "environment `{}` of workload `{}` in {}: {} resources\n\n",
+        i.environment,
+        i.workload,
+        i.location,
+        graph.len()
+    );
     for (n, r) in graph.in_order().enumerate() {
         let _ = writeln!(out, "{:>2}. {}  {}", n + 1, r.id.address(), r.name);
-        let _ = writeln!(out, "    type: {}{}", r.azure_type(), r.sku_summary().map(|s| format!("  sku: {s}")).unwrap_or_default());
+        let _ = writeln!(
+            out,
+            "    type: {}{}",
+            r.azure_type(),
+            r.sku_summary().map(|s| format!("  sku: {s}")).unwrap_or_default()
+        );
         let d = deps(graph, r.id);
         if !d.is_empty() {
             let _ = writeln!(out, "    depends on: {}", d.join(", "));
@@ -74,7 +94,11 @@ fn markdown(graph: &ResourceGraph) -> String {
             cell(&r.name),
             r.azure_type(),
             cell(&r.sku_summary().unwrap_or_default()),
-            deps(graph, r.id).iter().map(|d| format!("`{d}`")).collect::<Vec<_>>().join(", ")
+            deps(graph, r.id)
+                .iter()
+                .map(|d| format!("`{d}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
         );
     }
     out
@@ -104,7 +128,12 @@ fn quote(s: &str) -> String {
 fn dot(graph: &ResourceGraph) -> String {
     let mut out = String::from("digraph sigc {\n  rankdir=LR;\n  node [shape=box];\n");
     for r in graph.in_order() {
-        let _ = writeln!(out, "  {} [label={}];", quote(&r.id.address()), quote(&format!("{}\n{}", r.id.address(), r.name)));
+        let _ = writeln!(
+            out,
+            "  {} [label={}];",
+            quote(&r.id.address()),
+            quote(&format!("{}\n{}", r.id.address(), r.name))
+        );
     }
     for r in graph.in_order() {
         for d in deps(graph, r.id) {

@@ -35,9 +35,15 @@ fn track(path: &Path, add: bool) {
 
 /// Replaces `dir` with exactly `artifacts`.
 pub fn replace_dir(dir: &Path, artifacts: &[Artifact]) -> std::io::Result<()> {
-    let parent = dir.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let parent = dir
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
     fs::create_dir_all(parent)?;
-    let name = dir.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "out".into());
+    let name = dir
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "out".into());
     let tmp = parent.join(format!(".{name}.sigc-tmp-{}", std::process::id()));
     let _ = fs::remove_dir_all(&tmp);
     track(&tmp, true);
@@ -91,7 +97,15 @@ fn exchange(a: &Path, b: &Path) -> std::io::Result<()> {
     let ca = CString::new(a.as_os_str().as_bytes())?;
     let cb = CString::new(b.as_os_str().as_bytes())?;
     // SAFETY: both paths are valid NUL-terminated strings that live across the call.
-    let rc = unsafe { libc::renameat2(libc::AT_FDCWD, ca.as_ptr(), libc::AT_FDCWD, cb.as_ptr(), libc::RENAME_EXCHANGE) };
+    let rc = unsafe {
+        libc::renameat2(
+            libc::AT_FDCWD,
+            ca.as_ptr(),
+            libc::AT_FDCWD,
+            cb.as_ptr(),
+            libc::RENAME_EXCHANGE,
+        )
+    };
     if rc == 0 {
         Ok(())
     } else {
@@ -107,7 +121,9 @@ mod test_hooks {
     pub fn before_file(index: usize) -> std::io::Result<()> {
         let var = |name: &str| std::env::var(name).ok().and_then(|v| v.parse::<u64>().ok());
         if var("SIGC_TEST_FAIL_WRITE_AT") == Some(index as u64) {
-            return Err(std::io::Error::other("injected write failure (SIGC_TEST_FAIL_WRITE_AT)"));
+            return Err(std::io::Error::other(
+                "injected write failure (SIGC_TEST_FAIL_WRITE_AT)",
+            ));
         }
         if let Some(ms) = var("SIGC_TEST_PAUSE_WRITE_MS") {
             std::thread::sleep(std::time::Duration::from_millis(ms));

@@ -93,7 +93,12 @@ pub fn render(report: &FileReport, d: &Diagnostic, style: Style) -> String {
                         let _ = writeln!(out, "{}", style.paint("1;34", "..."));
                     } else if *line == prev + 2 {
                         let between = Window::around(src.line_text(prev + 1), 1, 0).show(src.line_text(prev + 1));
-                        let _ = writeln!(out, "{} {}", style.paint("1;34", &format!("{:>width$} |", prev + 1)), between);
+                        let _ = writeln!(
+                            out,
+                            "{} {}",
+                            style.paint("1;34", &format!("{:>width$} |", prev + 1)),
+                            between
+                        );
                     }
                 }
                 // Labels are sorted by column: the first one on a line places its window.
@@ -142,7 +147,11 @@ struct Window {
 
 impl Window {
     fn whole() -> Self {
-        Window { start: 1, byte: 0, len: usize::MAX }
+        Window {
+            start: 1,
+            byte: 0,
+            len: usize::MAX,
+        }
     }
 
     /// The window of `line` that shows column `col`, which starts at byte `at` of the line.
@@ -157,7 +166,11 @@ impl Window {
             byte = i;
             back += 1;
         }
-        Window { start: col.saturating_sub(back).max(1), byte, len: MAX_SHOWN_CHARS }
+        Window {
+            start: col.saturating_sub(back).max(1),
+            byte,
+            len: MAX_SHOWN_CHARS,
+        }
     }
 
     fn show(self, line: &str) -> String {
@@ -263,7 +276,11 @@ pub fn summary(reports: &[FileReport], wrote_nothing: bool) -> String {
         line.push_str("; no artifacts were written");
     }
     line.push('\n');
-    let first_rule = reports.iter().flat_map(|r| &r.diagnostics).map(|d| d.rule.as_str()).next();
+    let first_rule = reports
+        .iter()
+        .flat_map(|r| &r.diagnostics)
+        .map(|d| d.rule.as_str())
+        .next();
     if let Some(rule) = first_rule {
         let _ = writeln!(line, "for more information about a rule, run `sigc explain {rule}`");
     }
@@ -288,11 +305,17 @@ mod tests {
         let text = "[signalr]\nsku = \"Free_F1\"\ncapacity = 2\n".to_string();
         let sku = text.find("\"Free").unwrap();
         let cap = text.find('2').unwrap();
-        let report = FileReport { source: SourceFile::new("env.toml", text), diagnostics: vec![] };
-        let d = Diagnostic::error("sku/capacity-not-offered", "capacity `2` is not offered by SKU `Free_F1`")
-            .primary(cap..cap + 1, "unsupported unit count")
-            .secondary(sku..sku + 9, "`Free_F1` has exactly 1 unit")
-            .help("set `capacity = 1`");
+        let report = FileReport {
+            source: SourceFile::new("env.toml", text),
+            diagnostics: vec![],
+        };
+        let d = Diagnostic::error(
+            "sku/capacity-not-offered",
+            "capacity `2` is not offered by SKU `Free_F1`",
+        )
+        .primary(cap..cap + 1, "unsupported unit count")
+        .secondary(sku..sku + 9, "`Free_F1` has exactly 1 unit")
+        .help("set `capacity = 1`");
         let got = render(&report, &d, Style { color: false });
         let want = "error[sku/capacity-not-offered]: capacity `2` is not offered by SKU `Free_F1`
  --> env.toml:3:12
@@ -312,8 +335,12 @@ mod tests {
         let value = "v".repeat(100_000);
         let text = format!("tags = {{ a = \"{value}\", \"b/c\" = \"x\", z = \"{value}\" }}\n");
         let bad = text.find("\"b/c\"").unwrap();
-        let report = FileReport { source: SourceFile::new("env.toml", text.clone()), diagnostics: vec![] };
-        let d = Diagnostic::error("naming/invalid-tag", "tag name `b/c` contains `/`").primary(bad..bad + 5, "tag name");
+        let report = FileReport {
+            source: SourceFile::new("env.toml", text.clone()),
+            diagnostics: vec![],
+        };
+        let d =
+            Diagnostic::error("naming/invalid-tag", "tag name `b/c` contains `/`").primary(bad..bad + 5, "tag name");
         let got = render(&report, &d, Style { color: false });
         assert!(got.len() < 1500, "bounded output, got {} bytes", got.len());
         let lines: Vec<&str> = got.lines().collect();
@@ -322,28 +349,50 @@ mod tests {
         let caret = lines[4].strip_prefix("  | ").unwrap();
         assert!(shown.starts_with("...") && shown.ends_with("..."), "{shown}");
         let at = caret.find('^').unwrap();
-        assert_eq!(&shown[at..at + 5], "\"b/c\"", "the caret sits under the label:\n{shown}\n{caret}");
+        assert_eq!(
+            &shown[at..at + 5],
+            "\"b/c\"",
+            "the caret sits under the label:\n{shown}\n{caret}"
+        );
         assert_eq!(caret[at..].trim_end(), "^^^^^ tag name");
     }
 
     #[test]
     fn terminal_controls_from_the_file_are_not_printed() {
         let text = "a = \"\u{1b}]0;pwned\u{7}\u{1b}[2J\u{202e}x\"\tb\n".to_string();
-        let report = FileReport { source: SourceFile::new("env.toml", text.clone()), diagnostics: vec![] };
-        let d = Diagnostic::error("input/unknown-key", "unknown key `\u{1b}[31m`").primary(0..1, "unknown\u{1b}").help("rename `\u{202e}`");
+        let report = FileReport {
+            source: SourceFile::new("env.toml", text.clone()),
+            diagnostics: vec![],
+        };
+        let d = Diagnostic::error("input/unknown-key", "unknown key `\u{1b}[31m`")
+            .primary(0..1, "unknown\u{1b}")
+            .help("rename `\u{202e}`");
         let got = render(&report, &d, Style { color: false });
         assert!(!got.chars().any(|c| c != '\n' && is_active(c)), "{got:?}");
         assert!(got.contains("unknown key `\\u{1b}[31m`"), "{got}");
-        assert!(got.contains("1 | a = \"\u{FFFD}]0;pwned\u{FFFD}\u{FFFD}[2J\u{FFFD}x\" b"), "{got}");
+        assert!(
+            got.contains("1 | a = \"\u{FFFD}]0;pwned\u{FFFD}\u{FFFD}[2J\u{FFFD}x\" b"),
+            "{got}"
+        );
     }
 
     #[test]
     fn long_quoted_values_are_cut_in_messages() {
         let key = "k".repeat(5000);
-        let report = FileReport { source: SourceFile::new("env.toml", format!("{key} = 1\n")), diagnostics: vec![] };
-        let d = Diagnostic::error("input/unknown-key", format!("unknown key `{key}` in the top level")).help(format!("rename `{key}`"));
+        let report = FileReport {
+            source: SourceFile::new("env.toml", format!("{key} = 1\n")),
+            diagnostics: vec![],
+        };
+        let d = Diagnostic::error("input/unknown-key", format!("unknown key `{key}` in the top level"))
+            .help(format!("rename `{key}`"));
         let got = render(&report, &d, Style { color: false });
-        assert!(got.contains(&format!("unknown key `{}... (5000 characters)` in the top level", "k".repeat(120))), "{got}");
+        assert!(
+            got.contains(&format!(
+                "unknown key `{}... (5000 characters)` in the top level",
+                "k".repeat(120)
+            )),
+            "{got}"
+        );
         assert!(got.len() < 2000, "{} bytes", got.len());
         assert_eq!(inert("a `short` value"), "a `short` value");
     }
@@ -353,8 +402,12 @@ mod tests {
         let pad = "é日😀".repeat(400);
         let text = format!("tags = {{ a = \"{pad}\", \"b/c\" = \"x\", z = \"{pad}\" }}\n");
         let bad = text.find("\"b/c\"").unwrap();
-        let report = FileReport { source: SourceFile::new("env.toml", text.clone()), diagnostics: vec![] };
-        let d = Diagnostic::error("naming/invalid-tag", "tag name `b/c` contains `/`").primary(bad..bad + 5, "tag name");
+        let report = FileReport {
+            source: SourceFile::new("env.toml", text.clone()),
+            diagnostics: vec![],
+        };
+        let d =
+            Diagnostic::error("naming/invalid-tag", "tag name `b/c` contains `/`").primary(bad..bad + 5, "tag name");
         let got = render(&report, &d, Style { color: false });
         let lines: Vec<&str> = got.lines().collect();
         assert_eq!(lines[1], format!(" --> env.toml:1:{}", text[..bad].chars().count() + 1));

@@ -72,12 +72,20 @@ impl Diagnostic {
     }
 
     pub fn primary(mut self, span: Span, text: impl Into<String>) -> Self {
-        self.labels.push(Label { span, text: text.into(), primary: true });
+        self.labels.push(Label {
+            span,
+            text: text.into(),
+            primary: true,
+        });
         self
     }
 
     pub fn secondary(mut self, span: Span, text: impl Into<String>) -> Self {
-        self.labels.push(Label { span, text: text.into(), primary: false });
+        self.labels.push(Label {
+            span,
+            text: text.into(),
+            primary: false,
+        });
         self
     }
 
@@ -125,7 +133,13 @@ impl FileReport {
 /// Sorts by (primary start, rule) and drops repeats of the same (rule, primary span).
 pub fn normalize(diagnostics: &mut Vec<Diagnostic>) {
     diagnostics.sort_by(|a, b| {
-        let key = |d: &Diagnostic| (d.primary_span().map_or(0, |s| s.start), d.rule.clone(), d.message.clone());
+        let key = |d: &Diagnostic| {
+            (
+                d.primary_span().map_or(0, |s| s.start),
+                d.rule.clone(),
+                d.message.clone(),
+            )
+        };
         key(a).cmp(&key(b))
     });
     diagnostics.dedup_by(|a, b| a.rule == b.rule && a.primary_span() == b.primary_span());
@@ -170,7 +184,10 @@ mod tests {
         assert_eq!(closest("skuu", ["sku", "capacity"]), Some("sku"));
         assert_eq!(closest("standard_s1", ["Free_F1", "Standard_S1"]), Some("Standard_S1"));
         assert_eq!(closest("zzzzzz", ["sku", "capacity"]), None);
-        assert_eq!(closest("connectivity_log", ["connectivity_logs", "messaging_logs"]), Some("connectivity_logs"));
+        assert_eq!(
+            closest("connectivity_log", ["connectivity_logs", "messaging_logs"]),
+            Some("connectivity_logs")
+        );
     }
 
     #[test]

@@ -40,7 +40,11 @@ const MAX_DESCRIPTION_CHARS: usize = 1000;
 pub fn render(reports: &[FileReport], meta: impl Fn(&str) -> Option<RuleMeta>) -> String {
     // Rules in id order, each once; results refer to them by index.
     let rule_index: BTreeMap<&str, usize> = {
-        let mut ids: Vec<&str> = reports.iter().flat_map(|r| &r.diagnostics).map(|d| d.rule.as_str()).collect();
+        let mut ids: Vec<&str> = reports
+            .iter()
+            .flat_map(|r| &r.diagnostics)
+            .map(|d| d.rule.as_str())
+            .collect();
         ids.sort_unstable();
         ids.dedup();
         ids.into_iter().enumerate().map(|(i, id)| (id, i)).collect()
@@ -61,7 +65,9 @@ pub fn render(reports: &[FileReport], meta: impl Fn(&str) -> Option<RuleMeta>) -
     let mut results = Vec::new();
     for (artifact, report) in reports.iter().enumerate() {
         for d in &report.diagnostics {
-            let index = *rule_index.get(d.rule.as_str()).expect("the index holds every rule of every result");
+            let index = *rule_index
+                .get(d.rule.as_str())
+                .expect("the index holds every rule of every result");
             results.push(result_entry(d, index, report, artifact));
         }
     }
@@ -103,7 +109,10 @@ fn rule_entry(id: &str, meta: Option<RuleMeta>) -> Value {
         let description = truncate(&meta.summary, MAX_DESCRIPTION_CHARS);
         rule.insert("shortDescription".into(), json!({"text": description}));
         rule.insert("fullDescription".into(), json!({"text": description}));
-        rule.insert("help".into(), json!({"text": meta.help_markdown, "markdown": meta.help_markdown}));
+        rule.insert(
+            "help".into(),
+            json!({"text": meta.help_markdown, "markdown": meta.help_markdown}),
+        );
     }
     rule.insert("helpUri".into(), json!(help_uri(id)));
     if let Some(meta) = &meta {
@@ -184,7 +193,11 @@ fn region(report: &FileReport, span: &Span) -> Value {
 /// against the repository root), absolute ones become `file://` URIs, and every byte outside the
 /// unreserved set and `/` is percent-encoded, so spaces, `%`, `#`, `?` and non-ASCII survive.
 pub fn artifact_uri(name: &str) -> String {
-    let path = if cfg!(windows) { name.replace('\\', "/") } else { name.to_string() };
+    let path = if cfg!(windows) {
+        name.replace('\\', "/")
+    } else {
+        name.to_string()
+    };
     let mut path = path.as_str();
     while let Some(rest) = path.strip_prefix("./") {
         path = rest;
@@ -218,7 +231,10 @@ fn pascal_case(id: &str) -> String {
         .filter(|w| !w.is_empty())
         .map(|w| {
             let mut chars = w.chars();
-            chars.next().map(|c| c.to_uppercase().chain(chars).collect::<String>()).unwrap_or_default()
+            chars
+                .next()
+                .map(|c| c.to_uppercase().chain(chars).collect::<String>())
+                .unwrap_or_default()
         })
         .collect()
 }
@@ -241,7 +257,10 @@ mod tests {
     fn artifact_uris_are_uri_references() {
         assert_eq!(artifact_uri("envs/prod.toml"), "envs/prod.toml");
         assert_eq!(artifact_uri("./envs/prod.toml"), "envs/prod.toml");
-        assert_eq!(artifact_uri("/tmp/my envs/prod.toml"), "file:///tmp/my%20envs/prod.toml");
+        assert_eq!(
+            artifact_uri("/tmp/my envs/prod.toml"),
+            "file:///tmp/my%20envs/prod.toml"
+        );
         assert_eq!(artifact_uri("a#b?c%d:é.toml"), "a%23b%3Fc%25d%3A%C3%A9.toml");
         assert_eq!(artifact_uri("../up/env.toml"), "../up/env.toml");
     }

@@ -134,14 +134,24 @@ impl ArmRef {
 /// The ARM type and name of a graph resource. The network ACL is a property of the
 /// SignalR resource, so it is addressed as that resource.
 fn arm_ref(graph: &ResourceGraph, id: ResId) -> Result<ArmRef> {
-    let resource = graph.get(id).with_context(|| format!("{} is not in the graph", id.address()))?;
-    let one = |ty, api| Ok(ArmRef { ty, api, names: vec![resource.name.clone()] });
+    let resource = graph
+        .get(id)
+        .with_context(|| format!("{} is not in the graph", id.address()))?;
+    let one = |ty, api| {
+        Ok(ArmRef {
+            ty,
+            api,
+            names: vec![resource.name.clone()],
+        })
+    };
     match &resource.settings {
         Settings::LogAnalytics(_) => one("Microsoft.OperationalInsights/workspaces", WORKSPACES_API),
         Settings::AppInsights(_) => one("Microsoft.Insights/components", COMPONENTS_API),
         Settings::Storage(_) => one("Microsoft.Storage/storageAccounts", STORAGE_API),
         Settings::PackageContainer(c) => {
-            let storage = graph.get(c.storage).context("the package container's storage account")?;
+            let storage = graph
+                .get(c.storage)
+                .context("the package container's storage account")?;
             Ok(ArmRef {
                 ty: "Microsoft.Storage/storageAccounts/blobServices/containers",
                 api: STORAGE_API,
@@ -210,9 +220,14 @@ fn finish(mut m: Map<String, Value>, properties: Value, graph: &ResourceGraph, r
 
 fn template(graph: &ResourceGraph) -> Result<Value> {
     let info = &graph.info;
-    let rg = graph.get(ResId::ResourceGroup).context("the stack has a resource group")?;
+    let rg = graph
+        .get(ResId::ResourceGroup)
+        .context("the stack has a resource group")?;
     let deployment = format!("sigc-{}-{}", info.workload, info.environment);
-    let rg_id = format!("subscriptionResourceId('Microsoft.Resources/resourceGroups', {})", quote(&rg.name));
+    let rg_id = format!(
+        "subscriptionResourceId('Microsoft.Resources/resourceGroups', {})",
+        quote(&rg.name)
+    );
     let deployment_id = format!(
         "extensionResourceId(format('/subscriptions/{{0}}/resourceGroups/{{1}}', subscription().subscriptionId, {}), 'Microsoft.Resources/deployments', {})",
         quote(&rg.name),
@@ -248,7 +263,10 @@ fn template(graph: &ResourceGraph) -> Result<Value> {
     let outputs: Map<String, Value> = OUTPUTS
         .iter()
         .map(|(name, ty)| {
-            let value = format!("reference({deployment_id}, {}).outputs.{name}.value", quote(RESOURCES_API));
+            let value = format!(
+                "reference({deployment_id}, {}).outputs.{name}.value",
+                quote(RESOURCES_API)
+            );
             (name.to_string(), json!({"type": ty, "value": expr(value)}))
         })
         .collect();
@@ -386,9 +404,17 @@ fn package_container(graph: &ResourceGraph, resource: &Resource) -> Result<Value
 fn service_plan(graph: &ResourceGraph, resource: &Resource, s: &ServicePlan) -> Result<Value> {
     let r = arm_ref(graph, resource.id)?;
     let mut m = located(&r, resource);
-    m.insert("sku".into(), json!({"name": s.plan.sku_name(), "tier": s.plan.sku_tier()}));
+    m.insert(
+        "sku".into(),
+        json!({"name": s.plan.sku_name(), "tier": s.plan.sku_tier()}),
+    );
     m.insert("kind".into(), json!(s.plan.plan_kind()));
-    finish(m, json!({"reserved": s.os_type.eq_ignore_ascii_case("linux")}), graph, resource)
+    finish(
+        m,
+        json!({"reserved": s.os_type.eq_ignore_ascii_case("linux")}),
+        graph,
+        resource,
+    )
 }
 
 /// A storage connection string built from the account key (Azure Files needs keys).
@@ -409,13 +435,19 @@ fn function_app(graph: &ResourceGraph, resource: &Resource, f: &FunctionApp) -> 
     let mut settings: BTreeMap<String, Value> = f.app_settings.iter().map(|(k, v)| (k.clone(), lit(v))).collect();
     let mut computed = vec![(
         "APPLICATIONINSIGHTS_CONNECTION_STRING",
-        expr(format!("{}.ConnectionString", arm_ref(graph, f.app_insights)?.reference())),
+        expr(format!(
+            "{}.ConnectionString",
+            arm_ref(graph, f.app_insights)?.reference()
+        )),
     )];
     if f.storage_auth == StorageAuth::AccessKey {
         computed.push(("AzureWebJobsStorage", expr(storage_connection_string(&storage))));
     }
     if let Some(share) = &f.content_share {
-        computed.push(("WEBSITE_CONTENTAZUREFILECONNECTIONSTRING", expr(storage_connection_string(&storage))));
+        computed.push((
+            "WEBSITE_CONTENTAZUREFILECONNECTIONSTRING",
+            expr(storage_connection_string(&storage)),
+        ));
         computed.push(("WEBSITE_CONTENTSHARE", lit(share)));
     }
     if f.flex.is_none() {
@@ -428,12 +460,17 @@ fn function_app(graph: &ResourceGraph, resource: &Resource, f: &FunctionApp) -> 
             bail!("app setting `{name}` is both in the graph and set by the ARM emitter");
         }
     }
-    let app_settings: Vec<Value> =
-        settings.into_iter().map(|(name, value)| json!({"name": arm_string(&name), "value": value})).collect();
+    let app_settings: Vec<Value> = settings
+        .into_iter()
+        .map(|(name, value)| json!({"name": arm_string(&name), "value": value}))
+        .collect();
 
     let mut site_config = Map::new();
     if f.flex.is_none() {
-        site_config.insert("linuxFxVersion".into(), lit(&format!("{}|{}", stack_name(&f.runtime), f.runtime_version)));
+        site_config.insert(
+            "linuxFxVersion".into(),
+            lit(&format!("{}|{}", stack_name(&f.runtime), f.runtime_version)),
+        );
     }
     site_config.insert("minTlsVersion".into(), lit(&f.min_tls_version));
     site_config.insert("scmMinTlsVersion".into(), lit(&f.scm_min_tls_version));
@@ -453,7 +490,11 @@ fn function_app(graph: &ResourceGraph, resource: &Resource, f: &FunctionApp) -> 
     if let Some(flex) = &f.flex {
         let container = graph.get(flex.container).context("the Flex package container")?;
         if container.name != flex.container_name {
-            bail!("Flex container name `{}` differs from its resource `{}`", flex.container_name, container.name);
+            bail!(
+                "Flex container name `{}` differs from its resource `{}`",
+                flex.container_name,
+                container.name
+            );
         }
         let blob = format!("{}.primaryEndpoints.blob", storage.reference());
         properties.insert(
@@ -524,19 +565,29 @@ fn signalr(graph: &ResourceGraph, resource: &Resource, s: &SignalR) -> Result<Va
             }),
         );
     }
-    properties
-        .insert("publicNetworkAccess".into(), json!(if s.public_network_access { "Enabled" } else { "Disabled" }));
+    properties.insert(
+        "publicNetworkAccess".into(),
+        json!(if s.public_network_access { "Enabled" } else { "Disabled" }),
+    );
     properties.insert("disableLocalAuth".into(), json!(!s.local_auth));
-    properties
-        .insert("serverless".into(), json!({"connectionTimeoutInSeconds": s.serverless_connection_timeout_seconds}));
+    properties.insert(
+        "serverless".into(),
+        json!({"connectionTimeoutInSeconds": s.serverless_connection_timeout_seconds}),
+    );
     if let Some(upstream) = &s.upstream {
         properties.insert("upstream".into(), expr(upstream_settings(graph, upstream)?));
     }
 
     let mut m = located(&r, resource);
-    m.insert("sku".into(), json!({"name": lit(&s.sku.name), "tier": lit(&s.sku.tier), "capacity": s.sku.capacity}));
+    m.insert(
+        "sku".into(),
+        json!({"name": lit(&s.sku.name), "tier": lit(&s.sku.tier), "capacity": s.sku.capacity}),
+    );
     m.insert("kind".into(), json!("SignalR"));
-    m.insert("identity".into(), json!({"type": if s.system_assigned_identity { "SystemAssigned" } else { "None" }}));
+    m.insert(
+        "identity".into(),
+        json!({"type": if s.system_assigned_identity { "SystemAssigned" } else { "None" }}),
+    );
     finish(m, Value::Object(properties), graph, resource)
 }
 
@@ -588,13 +639,18 @@ fn upstream_settings(graph: &ResourceGraph, u: &Upstream) -> Result<String> {
 fn role_assignment(graph: &ResourceGraph, resource: &Resource, ra: &RoleAssignment) -> Result<Value> {
     let scope = arm_ref(graph, ra.scope)?;
     let principal = arm_ref(graph, ra.principal)?;
-    let role =
-        format!("subscriptionResourceId('Microsoft.Authorization/roleDefinitions', {})", quote(&ra.role_definition_id));
+    let role = format!(
+        "subscriptionResourceId('Microsoft.Authorization/roleDefinitions', {})",
+        quote(&ra.role_definition_id)
+    );
     let mut m = Map::new();
     m.insert("type".into(), json!("Microsoft.Authorization/roleAssignments"));
     m.insert("apiVersion".into(), json!(ROLE_ASSIGNMENTS_API));
     m.insert("scope".into(), expr(scope.scope()));
-    m.insert("name".into(), expr(format!("guid({}, {}, {role})", scope.id(), principal.id())));
+    m.insert(
+        "name".into(),
+        expr(format!("guid({}, {}, {role})", scope.id(), principal.id())),
+    );
     let properties = json!({
         "roleDefinitionId": expr(&role),
         "principalId": expr(format!(
@@ -635,7 +691,11 @@ mod tests {
         assert_eq!(files[0].path, "arm/azuredeploy.json");
         assert_eq!(files[1].path, "arm/azuredeploy.parameters.json");
         for f in &files {
-            assert!(f.contents.ends_with("}\n") && !f.contents.ends_with("\n\n"), "{}", f.path);
+            assert!(
+                f.contents.ends_with("}\n") && !f.contents.ends_with("\n\n"),
+                "{}",
+                f.path
+            );
         }
         let parse = |a: &Artifact| serde_json::from_str::<Value>(&a.contents).expect("valid JSON");
         (parse(&files[0]), parse(&files[1]))
@@ -672,7 +732,11 @@ mod tests {
         for plan in PLANS {
             let (template, parameters) = emitted(&sample_graph(plan));
             assert_eq!(check_template(&template), Vec::<String>::new(), "{plan:?}");
-            assert_eq!(check_parameters(&parameters, &template), Vec::<String>::new(), "{plan:?}");
+            assert_eq!(
+                check_parameters(&parameters, &template),
+                Vec::<String>::new(),
+                "{plan:?}"
+            );
         }
     }
 
@@ -695,14 +759,21 @@ mod tests {
                     .filter(|d| *d != ResId::ResourceGroup)
                     .map(|d| format!("[{}]", arm_ref(&graph, d).unwrap().id()))
                     .collect();
-                let actual: BTreeSet<String> =
-                    json["dependsOn"].as_array().unwrap().iter().map(|d| d.as_str().unwrap().to_string()).collect();
+                let actual: BTreeSet<String> = json["dependsOn"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|d| d.as_str().unwrap().to_string())
+                    .collect();
                 assert_eq!(actual, deps, "{plan:?} {}", resource.id.address());
                 assert_eq!(json["dependsOn"].as_array().unwrap().len(), deps.len());
                 let key = (json["type"].to_string(), json["name"].to_string());
                 assert!(identities.insert(key.clone()), "{plan:?}: {key:?} declared twice");
             }
-            let signalr = resources.iter().filter(|r| r["type"] == "Microsoft.SignalRService/signalR").count();
+            let signalr = resources
+                .iter()
+                .filter(|r| r["type"] == "Microsoft.SignalRService/signalR")
+                .count();
             assert_eq!(signalr, 1, "{plan:?}");
         }
     }
@@ -722,7 +793,13 @@ mod tests {
         let names: Vec<&String> = template["outputs"].as_object().unwrap().keys().collect();
         assert_eq!(
             names,
-            ["signalr_hostname", "signalr_public_port", "function_app_url", "negotiate_url", "resource_group_name"]
+            [
+                "signalr_hostname",
+                "signalr_public_port",
+                "function_app_url",
+                "negotiate_url",
+                "resource_group_name"
+            ]
         );
         let inner_outputs: Vec<&String> = inner(&template)["outputs"].as_object().unwrap().keys().collect();
         assert_eq!(names, inner_outputs);
@@ -747,13 +824,23 @@ mod tests {
         let flex = site(FunctionPlan::FC1);
         let config = &flex["properties"]["functionAppConfig"];
         assert_eq!(config["runtime"], json!({"name": "python", "version": "3.12"}));
-        assert_eq!(config["deployment"]["storage"]["authentication"]["type"], "SystemAssignedIdentity");
+        assert_eq!(
+            config["deployment"]["storage"]["authentication"]["type"],
+            "SystemAssignedIdentity"
+        );
         assert!(flex["properties"]["siteConfig"].get("linuxFxVersion").is_none());
         let names = setting_names(&flex);
-        for deprecated in ["FUNCTIONS_WORKER_RUNTIME", "FUNCTIONS_EXTENSION_VERSION", "WEBSITE_CONTENTSHARE"] {
+        for deprecated in [
+            "FUNCTIONS_WORKER_RUNTIME",
+            "FUNCTIONS_EXTENSION_VERSION",
+            "WEBSITE_CONTENTSHARE",
+        ] {
             assert!(!names.iter().any(|n| n == deprecated), "{deprecated} on Flex");
         }
-        assert!(!flex.to_string().contains("listKeys"), "Flex uses identity-based storage");
+        assert!(
+            !flex.to_string().contains("listKeys"),
+            "Flex uses identity-based storage"
+        );
 
         let y1 = site(FunctionPlan::Y1);
         assert_eq!(y1["properties"]["siteConfig"]["linuxFxVersion"], "Python|3.12");
@@ -782,11 +869,17 @@ mod tests {
         let (template, _) = emitted(&sample_graph(FunctionPlan::Y1));
         let signalr = inner_resource(&template, "Microsoft.SignalRService/signalR");
         let upstream = signalr["properties"]["upstream"].as_str().unwrap();
-        assert!(upstream.starts_with("[if(parameters('signalRUpstreamEnabled'), "), "{upstream}");
+        assert!(
+            upstream.starts_with("[if(parameters('signalRUpstreamEnabled'), "),
+            "{upstream}"
+        );
         assert!(upstream.contains(".systemKeys.signalr_extension"));
         assert!(upstream.ends_with(", createObject('templates', createArray()))]"));
         assert_eq!(signalr["properties"]["networkACLs"]["defaultAction"], "Deny");
-        assert_eq!(signalr["sku"], json!({"name": "Standard_S1", "tier": "Standard", "capacity": 1}));
+        assert_eq!(
+            signalr["sku"],
+            json!({"name": "Standard_S1", "tier": "Standard", "capacity": 1})
+        );
         // listKeys appears nowhere else in SignalR, and in no output.
         assert_eq!(signalr.to_string().matches("listKeys(").count(), 1);
         assert!(!template["outputs"].to_string().contains("listKeys"));
@@ -812,7 +905,10 @@ mod tests {
         let site = inner_resource(&template, "Microsoft.Web/sites");
         assert_eq!(site["tags"]["note"], "[[concat('a')]");
         let settings = site["properties"]["siteConfig"]["appSettings"].as_array().unwrap();
-        assert!(settings.contains(&json!({"name": "[odd", "value": "[[concat('b')]"})), "{settings:?}");
+        assert!(
+            settings.contains(&json!({"name": "[odd", "value": "[[concat('b')]"})),
+            "{settings:?}"
+        );
         assert_eq!(check_template(&template), Vec::<String>::new());
     }
 
@@ -827,8 +923,10 @@ mod tests {
                 .filter(|r| !matches!(r.settings, Settings::ResourceGroup | Settings::SignalRNetworkAcl(_)));
             let mut total = 0;
             for (json, resource) in resources.iter().zip(expected) {
-                let want: Vec<String> =
-                    checkov::skips(resource, &graph, Target::Arm).iter().map(checkov::Skip::arm_entry).collect();
+                let want: Vec<String> = checkov::skips(resource, &graph, Target::Arm)
+                    .iter()
+                    .map(checkov::Skip::arm_entry)
+                    .collect();
                 total += want.len();
                 match json.get("metadata") {
                     Some(meta) => assert_eq!(meta, &json!({"checkov": want}), "{plan:?} {}", resource.id.address()),
@@ -836,7 +934,10 @@ mod tests {
                 }
             }
             assert!(total > 0, "{plan:?}: the sample stack has accepted findings");
-            assert!(template["resources"][0].get("metadata").is_none(), "nothing to skip on the resource group");
+            assert!(
+                template["resources"][0].get("metadata").is_none(),
+                "nothing to skip on the resource group"
+            );
             assert_eq!(check_template(&template), Vec::<String>::new());
         }
     }
@@ -868,7 +969,12 @@ mod tests {
     fn broken_templates_are_caught() {
         let (template, _) = emitted(&sample_graph(FunctionPlan::EP1));
         let find = |t: &Value, ty: &str| -> usize {
-            inner(t)["resources"].as_array().unwrap().iter().position(|r| r["type"] == ty).unwrap()
+            inner(t)["resources"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .position(|r| r["type"] == ty)
+                .unwrap()
         };
         /// (what, resource type, how to break it, expected message part)
         type Case = (&'static str, &'static str, fn(&mut Value), &'static str);
@@ -912,7 +1018,10 @@ mod tests {
             break_it(&mut broken["resources"][1]["properties"]["template"]["resources"][i]);
             let problems = check_template(&broken);
             assert_eq!(problems.len(), 1, "{what}: {problems:?}");
-            assert!(problems[0].contains(expected) && problems[0].contains(ty), "{what}: {problems:?}");
+            assert!(
+                problems[0].contains(expected) && problems[0].contains(ty),
+                "{what}: {problems:?}"
+            );
             assert!(
                 problems[0].contains(&format!("$.resources[1].properties.template.resources[{i}]")),
                 "{what}: {problems:?}"
@@ -929,7 +1038,11 @@ mod tests {
             .cloned()
             .map(|mut r| {
                 if let Settings::SignalR(s) = &mut r.settings {
-                    s.sku = crate::graph::SignalRSku { name: "Free_F1".into(), tier: "Free".into(), capacity: 1 };
+                    s.sku = crate::graph::SignalRSku {
+                        name: "Free_F1".into(),
+                        tier: "Free".into(),
+                        capacity: 1,
+                    };
                     s.cors_allowed_origins.clear();
                 }
                 r

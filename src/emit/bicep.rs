@@ -12,23 +12,16 @@ use std::sync::OnceLock;
 
 use anyhow::{bail, Context};
 use minijinja::value::ValueKind;
-use minijinja::{
-    Environment, Error, ErrorKind, Output, State, Value,
-};
+use minijinja::{Environment, Error, ErrorKind, Output, State, Value};
 use serde::Serialize;
 
 use super::templates::is_identifier;
 use super::{checkov, Artifact, Target};
-use crate::graph::{
-    FunctionApp, ResId, Resource, ResourceGraph, Settings, StorageAuth, Tags, UpstreamAuth,
-};
+use crate::graph::{FunctionApp, ResId, Resource, ResourceGraph, Settings, StorageAuth, Tags, UpstreamAuth};
 
 /// Templates in `modules/bicep/`, by the name the other templates include them with.
 const TEMPLATES: &[(&str, &str)] = &[
-    (
-        "bicep/main.bicep.j2",
-        include_str!("../../modules/bicep/main.bicep.j2"),
-    ),
+    ("bicep/main.bicep.j2", include_str!("../../modules/bicep/main.bicep.j2")),
     (
         "bicep/stack.bicep.j2",
         include_str!("../../modules/bicep/stack.bicep.j2"),
@@ -111,9 +104,7 @@ fn environment() -> anyhow::Result<&'static Environment<'static>> {
         env.add_filter("bicep_str", |s: &str| Value::from_safe_string(bicep_str(s)));
         env.add_filter("bicep_key", |s: &str| Value::from_safe_string(bicep_key(s)));
         env.add_filter("bicep_num", |n: f64| Value::from_safe_string(bicep_num(n)));
-        env.add_filter("bicep_comment", |s: &str| {
-            Value::from_safe_string(bicep_comment(s))
-        });
+        env.add_filter("bicep_comment", |s: &str| Value::from_safe_string(bicep_comment(s)));
         env.add_filter("bicep_list", |items: Vec<String>, pad: &str| {
             Value::from_safe_string(bicep_list(&items, pad))
         });
@@ -135,9 +126,7 @@ fn format_value(out: &mut Output, _state: &State, value: &Value) -> Result<(), E
     let text = match value.kind() {
         ValueKind::Bool => if value.is_true() { "true" } else { "false" }.to_string(),
         ValueKind::Number if i64::try_from(value.clone()).is_ok() => value.to_string(),
-        ValueKind::String if value.is_safe() || value.as_str().is_some_and(is_identifier) => {
-            value.to_string()
-        }
+        ValueKind::String if value.is_safe() || value.as_str().is_some_and(is_identifier) => value.to_string(),
         _ => {
             return Err(Error::new(
                 ErrorKind::InvalidOperation,
@@ -177,9 +166,7 @@ pub fn bicep_str(s: &str) -> String {
 /// Text for a `//` line comment: every control character (a line break would end the
 /// comment and let the rest through as code) becomes a space.
 fn bicep_comment(s: &str) -> String {
-    s.chars()
-        .map(|c| if c.is_control() { ' ' } else { c })
-        .collect()
+    s.chars().map(|c| if c.is_control() { ' ' } else { c }).collect()
 }
 
 /// An object key: bare when it is a plain identifier, else a [`bicep_str`] literal.
@@ -231,11 +218,7 @@ fn symbol(id: ResId) -> String {
             for (i, word) in role.label().split('_').enumerate() {
                 let mut cs = word.chars();
                 if let Some(first) = cs.next() {
-                    camel.push(if i == 0 {
-                        first
-                    } else {
-                        first.to_ascii_uppercase()
-                    });
+                    camel.push(if i == 0 { first } else { first.to_ascii_uppercase() });
                     camel.extend(cs);
                 }
             }
@@ -454,9 +437,7 @@ impl View {
                     sku_tier: s.plan.sku_tier(),
                     plan_kind: s.plan.plan_kind(),
                 },
-                Settings::FunctionApp(f) => {
-                    Props::FunctionApp(Box::new(function_app_view(graph, f)?))
-                }
+                Settings::FunctionApp(f) => Props::FunctionApp(Box::new(function_app_view(graph, f)?)),
                 Settings::SignalR(s) => {
                     upstream = s.upstream.is_some();
                     Props::SignalR(Box::new(SignalRView {
@@ -471,11 +452,7 @@ impl View {
                         cors: s.cors_allowed_origins.clone(),
                         timeout: s.serverless_connection_timeout_seconds,
                         disable_local_auth: !s.local_auth,
-                        public_network_access: if s.public_network_access {
-                            "Enabled"
-                        } else {
-                            "Disabled"
-                        },
+                        public_network_access: if s.public_network_access { "Enabled" } else { "Disabled" },
                         acl: acl.map(|a| AclView {
                             default_action: a.default_action.clone(),
                             allow: a.public_allow.clone(),
@@ -556,8 +533,7 @@ fn function_app_view(graph: &ResourceGraph, f: &FunctionApp) -> anyhow::Result<F
             extension_version: f.functions_extension_version.clone(),
             worker_runtime: f.runtime.clone(),
         }),
-        linux_fx_version: classic
-            .then(|| format!("{}|{}", capitalized(&f.runtime), f.runtime_version)),
+        linux_fx_version: classic.then(|| format!("{}|{}", capitalized(&f.runtime), f.runtime_version)),
         flex,
         https_only: f.https_only,
         min_tls_version: f.min_tls_version.clone(),
@@ -597,11 +573,7 @@ mod tests {
         while let Some(c) = chars.next() {
             assert_ne!(c, '\'', "unescaped quote in {lit}");
             if c == '$' {
-                assert_ne!(
-                    chars.clone().next(),
-                    Some('{'),
-                    "live interpolation in {lit}"
-                );
+                assert_ne!(chars.clone().next(), Some('{'), "live interpolation in {lit}");
             }
             if c != '\\' {
                 out.push(c);
@@ -617,10 +589,7 @@ mod tests {
                 'u' => {
                     assert_eq!(chars.next(), Some('{'));
                     let hex: String = chars.by_ref().take_while(|&c| c != '}').collect();
-                    out.push(
-                        char::from_u32(u32::from_str_radix(&hex, 16).expect("hex"))
-                            .expect("scalar"),
-                    );
+                    out.push(char::from_u32(u32::from_str_radix(&hex, 16).expect("hex")).expect("scalar"));
                 }
                 other => panic!("unknown escape \\{other} in {lit}"),
             }
@@ -642,10 +611,7 @@ mod tests {
             "\\${not}",
         ] {
             let lit = bicep_str(s);
-            assert!(
-                !lit.chars().any(|c| c.is_control()),
-                "raw control char in {lit:?}"
-            );
+            assert!(!lit.chars().any(|c| c.is_control()), "raw control char in {lit:?}");
             assert_eq!(unescape_bicep(&lit), s, "literal {lit}");
         }
         assert_eq!(bicep_str("it's ${x} \\ \n"), r"'it\'s \${x} \\ \n'");
@@ -659,10 +625,7 @@ mod tests {
         assert!(render("{{ x }}", Value::from("a b")).is_err());
         assert!(render("{{ x }}", Value::from(0.5)).is_err());
         assert!(render("{{ x }}", Value::from(())).is_err());
-        assert!(
-            render("{{ y }}", Value::from(1)).is_err(),
-            "undefined is an error"
-        );
+        assert!(render("{{ y }}", Value::from(1)).is_err(), "undefined is an error");
         assert_eq!(
             render("{{ x }}", Value::from("functionApp")).expect("symbol"),
             "functionApp"
@@ -711,9 +674,7 @@ mod tests {
             .filter_map(|l| {
                 let mut words = l.split_whitespace();
                 match words.next() {
-                    Some("param" | "var" | "resource" | "module" | "output") => {
-                        words.next().map(str::to_string)
-                    }
+                    Some("param" | "var" | "resource" | "module" | "output") => words.next().map(str::to_string),
                     _ => None,
                 }
             })
@@ -755,30 +716,17 @@ mod tests {
                 );
                 for (n, line) in text.lines().enumerate() {
                     let value = line.split_once(": ").map_or("", |(_, v)| v);
-                    assert!(
-                        !matches!(value, "True" | "False" | "None"),
-                        "{path}:{} {line}",
-                        n + 1
-                    );
+                    assert!(!matches!(value, "True" | "False" | "None"), "{path}:{} {line}", n + 1);
                 }
                 for (n, line) in text.lines().enumerate() {
-                    assert_eq!(
-                        line,
-                        line.trim_end(),
-                        "{path}:{} trailing whitespace",
-                        n + 1
-                    );
+                    assert_eq!(line, line.trim_end(), "{path}:{} trailing whitespace", n + 1);
                     let indent = line.len() - line.trim_start_matches(' ').len();
                     assert_eq!(indent % 2, 0, "{path}:{} indent", n + 1);
                     assert!(!line.starts_with('\t'), "{path}:{} tab", n + 1);
                 }
                 let symbols = declared(text);
                 let unique: BTreeSet<_> = symbols.iter().collect();
-                assert_eq!(
-                    unique.len(),
-                    symbols.len(),
-                    "{path} duplicate symbols: {symbols:?}"
-                );
+                assert_eq!(unique.len(), symbols.len(), "{path} duplicate symbols: {symbols:?}");
                 let opens = text.matches(['{', '[']).count();
                 let closes = text.matches(['}', ']']).count();
                 assert_eq!(opens, closes, "{path} brackets balance");
@@ -804,10 +752,7 @@ mod tests {
                 "negotiate_url",
                 "resource_group_name",
             ] {
-                assert!(
-                    main.contains(&format!("\noutput {out} ")),
-                    "main.bicep output {out}"
-                );
+                assert!(main.contains(&format!("\noutput {out} ")), "main.bicep output {out}");
             }
             for text in [main, stack] {
                 for line in text.lines().filter(|l| l.starts_with("output ")) {
@@ -833,9 +778,7 @@ mod tests {
             let mut position = 0;
             for r in graph.in_order() {
                 if matches!(r.id, ResId::ResourceGroup) {
-                    assert!(
-                        files["bicep/main.bicep"].contains(&format!("resource {} ", symbol(r.id)))
-                    );
+                    assert!(files["bicep/main.bicep"].contains(&format!("resource {} ", symbol(r.id))));
                     continue;
                 }
                 let sym = symbol(r.id);
@@ -846,9 +789,7 @@ mod tests {
                     position = at;
                 }
                 for dep in dependencies(r) {
-                    if dep == ResId::ResourceGroup
-                        || dep == ResId::SignalR && r.id == ResId::SignalRNetworkAcl
-                    {
+                    if dep == ResId::ResourceGroup || dep == ResId::SignalR && r.id == ResId::SignalRNetworkAcl {
                         continue;
                     }
                     let dep_sym = symbol(dep);
@@ -859,8 +800,7 @@ mod tests {
                         decl
                     };
                     assert!(
-                        decl.contains(&format!("{dep_sym}."))
-                            || decl.contains(&format!("parent: {dep_sym}\n")),
+                        decl.contains(&format!("{dep_sym}.")) || decl.contains(&format!("parent: {dep_sym}\n")),
                         "{} does not reference {}",
                         r.id.address(),
                         dep.address()
@@ -906,10 +846,7 @@ mod tests {
         });
         view.location = evil.into();
         let main = &render(&view).expect("renders")[0].contents;
-        assert!(
-            main.contains(r"'we\'ird-key': 'it\'s \${x} \\ \n'"),
-            "{main}"
-        );
+        assert!(main.contains(r"'we\'ird-key': 'it\'s \${x} \\ \n'"), "{main}");
         assert!(main.contains(r"param location string = 'it\'s \${x} \\ \n'"));
     }
 
@@ -918,12 +855,10 @@ mod tests {
         for plan in [FunctionPlan::FC1, FunctionPlan::Y1, FunctionPlan::EP1] {
             let graph = sample_graph(plan);
             let stack = &files(plan)["bicep/stack.bicep"];
-            for r in graph.in_order().filter(|r| {
-                !matches!(
-                    r.settings,
-                    Settings::ResourceGroup | Settings::SignalRNetworkAcl(_)
-                )
-            }) {
+            for r in graph
+                .in_order()
+                .filter(|r| !matches!(r.settings, Settings::ResourceGroup | Settings::SignalRNetworkAcl(_)))
+            {
                 let decl = declaration(stack, &symbol(r.id));
                 let want: Vec<String> = checkov::skips(r, &graph, Target::Bicep)
                     .iter()

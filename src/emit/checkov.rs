@@ -49,10 +49,7 @@ impl Skip {
 /// Keeps a reason on one line of a line comment: control characters become spaces and
 /// `*/` is broken up (checkov reads the rest of the line after `ID:` as the reason).
 fn one_line(reason: &str) -> String {
-    let flat: String = reason
-        .chars()
-        .map(|c| if c.is_control() { ' ' } else { c })
-        .collect();
+    let flat: String = reason.chars().map(|c| if c.is_control() { ' ' } else { c }).collect();
     flat.replace("*/", "* /").trim().to_string()
 }
 
@@ -61,7 +58,8 @@ const ARM_BICEP: &[Target] = &[Target::Arm, Target::Bicep];
 const ALL: &[Target] = &[Target::Terraform, Target::Arm, Target::Bicep];
 
 const PUBLIC_APP: &str = "browsers call negotiate and SignalR calls the upstream webhook on the app's public endpoint: this stack has no VNet or private endpoint";
-const PUBLIC_STORAGE: &str = "the function app reaches its host storage over the public endpoint: this stack has no VNet or private endpoint";
+const PUBLIC_STORAGE: &str =
+    "the function app reaches its host storage over the public endpoint: this stack has no VNet or private endpoint";
 
 /// The checks accepted on `resource` in `target`, in a fixed order.
 pub fn skips(resource: &Resource, graph: &ResourceGraph, target: Target) -> Vec<Skip> {
@@ -263,10 +261,7 @@ mod tests {
     #[test]
     fn free_tier_adds_the_sla_skip_and_standard_does_not() {
         let free = with_signalr_sku(FunctionPlan::FC1, "Free_F1", "Free");
-        assert_eq!(
-            ids(&free, ResId::SignalR, Target::Terraform),
-            ["CKV_AZURE_196"]
-        );
+        assert_eq!(ids(&free, ResId::SignalR, Target::Terraform), ["CKV_AZURE_196"]);
         let standard = with_signalr_sku(FunctionPlan::FC1, "Standard_S1", "Standard");
         assert!(ids(&standard, ResId::SignalR, Target::Terraform).is_empty());
         // checkov has this check in Terraform only.
@@ -277,15 +272,8 @@ mod tests {
     fn geo_replication_needs_no_replication_skip() {
         let graph = sample_graph(FunctionPlan::Y1);
         let lrs = skips(graph.expect(ResId::Storage), &graph, Target::Arm);
-        let replication = lrs
-            .iter()
-            .find(|s| s.id == "CKV_AZURE_206")
-            .expect("LRS is skipped");
-        assert!(
-            replication.reason.contains("Standard_LRS"),
-            "{}",
-            replication.reason
-        );
+        let replication = lrs.iter().find(|s| s.id == "CKV_AZURE_206").expect("LRS is skipped");
+        assert!(replication.reason.contains("Standard_LRS"), "{}", replication.reason);
         let resources = graph
             .in_order()
             .cloned()
@@ -310,36 +298,12 @@ mod tests {
                 .find(|s| s.id == check)
                 .map(|s| s.reason)
         };
-        let y1 = reason(
-            FunctionPlan::Y1,
-            ResId::ServicePlan,
-            "CKV_AZURE_225",
-            Target::Bicep,
-        )
-        .unwrap();
+        let y1 = reason(FunctionPlan::Y1, ResId::ServicePlan, "CKV_AZURE_225", Target::Bicep).unwrap();
         assert!(y1.contains("cannot be zone redundant"), "{y1}");
-        let ep = reason(
-            FunctionPlan::EP1,
-            ResId::ServicePlan,
-            "CKV_AZURE_225",
-            Target::Bicep,
-        )
-        .unwrap();
+        let ep = reason(FunctionPlan::EP1, ResId::ServicePlan, "CKV_AZURE_225", Target::Bicep).unwrap();
         assert!(ep.contains("Elastic Premium (EP1)"), "{ep}");
-        let key = reason(
-            FunctionPlan::Y1,
-            ResId::Storage,
-            "CKV2_AZURE_40",
-            Target::Terraform,
-        )
-        .unwrap();
-        let identity = reason(
-            FunctionPlan::FC1,
-            ResId::Storage,
-            "CKV2_AZURE_40",
-            Target::Terraform,
-        )
-        .unwrap();
+        let key = reason(FunctionPlan::Y1, ResId::Storage, "CKV2_AZURE_40", Target::Terraform).unwrap();
+        let identity = reason(FunctionPlan::FC1, ResId::Storage, "CKV2_AZURE_40", Target::Terraform).unwrap();
         assert!(
             key.contains("content share") && identity.contains("identity"),
             "{key} / {identity}"
@@ -352,12 +316,7 @@ mod tests {
                 "CKV_AZURE_212",
                 Target::Terraform
             ),
-            reason(
-                FunctionPlan::EP1,
-                ResId::FunctionApp,
-                "CKV_AZURE_212",
-                Target::Arm
-            ),
+            reason(FunctionPlan::EP1, ResId::FunctionApp, "CKV_AZURE_212", Target::Arm),
         );
         assert_eq!(
             reason(
@@ -368,13 +327,7 @@ mod tests {
             ),
             None
         );
-        assert!(reason(
-            FunctionPlan::Y1,
-            ResId::FunctionApp,
-            "CKV_AZURE_221",
-            Target::Terraform
-        )
-        .is_some());
+        assert!(reason(FunctionPlan::Y1, ResId::FunctionApp, "CKV_AZURE_221", Target::Terraform).is_some());
     }
 
     #[test]
@@ -421,10 +374,7 @@ mod tests {
                             skip.reason
                         );
                         assert!(!skip.reason.contains("*/"));
-                        assert_eq!(
-                            skip.directive(),
-                            format!("checkov:skip={}:{}", skip.id, skip.reason)
-                        );
+                        assert_eq!(skip.directive(), format!("checkov:skip={}:{}", skip.id, skip.reason));
                     }
                 }
             }

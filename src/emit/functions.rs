@@ -12,9 +12,7 @@ use std::sync::OnceLock;
 
 use anyhow::{bail, Context};
 use minijinja::value::ValueKind;
-use minijinja::{
-    Environment, Error, ErrorKind, Output, State, Value,
-};
+use minijinja::{Environment, Error, ErrorKind, Output, State, Value};
 use serde::Serialize;
 
 use super::templates::is_identifier;
@@ -182,11 +180,7 @@ impl View {
     fn new(hubs: &[String]) -> anyhow::Result<View> {
         let mut seen = BTreeSet::new();
         // Two triggers for one hub (case-insensitive) stop the Functions host at start-up.
-        let hubs: Vec<String> = hubs
-            .iter()
-            .filter(|h| seen.insert(h.to_lowercase()))
-            .cloned()
-            .collect();
+        let hubs: Vec<String> = hubs.iter().filter(|h| seen.insert(h.to_lowercase())).cloned().collect();
         if hubs.is_empty() {
             bail!("the function app serves no hub");
         }
@@ -222,8 +216,7 @@ mod tests {
 
     /// A fresh scratch directory for one test.
     fn scratch(name: &str) -> PathBuf {
-        let dir =
-            std::env::temp_dir().join(format!("sigc-functions-{}-{name}", std::process::id()));
+        let dir = std::env::temp_dir().join(format!("sigc-functions-{}-{name}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir).expect("scratch dir");
         dir
@@ -274,11 +267,7 @@ mod tests {
         let file = dir.join("literals.py");
         std::fs::write(&file, program).expect("write");
         let out = python(&[file.to_str().expect("utf-8 path")]);
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
         let back: Vec<String> = serde_json::from_slice(&out.stdout).expect("json");
         assert_eq!(back, samples);
     }
@@ -321,21 +310,14 @@ mod tests {
             );
             let app = &files["functions/function_app.py"];
             let distinct: BTreeSet<String> = hubs.iter().map(|h| h.to_lowercase()).collect();
-            assert_eq!(
-                app.matches("type=\"signalRTrigger\"").count(),
-                distinct.len(),
-                "{case}"
-            );
+            assert_eq!(app.matches("type=\"signalRTrigger\"").count(), distinct.len(), "{case}");
             let defs: Vec<&str> = app.lines().filter_map(|l| l.strip_prefix("def ")).collect();
             let unique: BTreeSet<&str> = defs.iter().copied().collect();
             assert_eq!(unique.len(), defs.len(), "{case}: duplicate function names");
             for required in ["def negotiate(", "def broadcast(", "def send_to_user("] {
                 assert!(app.contains(required), "{case}: {required}");
             }
-            assert!(
-                !app.contains("{{") && !app.contains("{%"),
-                "{case}: template leftovers"
-            );
+            assert!(!app.contains("{{") && !app.contains("{%"), "{case}: template leftovers");
             for (path, text) in &files {
                 assert!(
                     text.ends_with('\n') && !text.ends_with("\n\n"),
@@ -350,11 +332,7 @@ mod tests {
             let file = dir.join("function_app.py");
             std::fs::write(&file, app).expect("write");
             let out = python(&["-m", "py_compile", file.to_str().expect("utf-8 path")]);
-            assert!(
-                out.status.success(),
-                "{case}: {}",
-                String::from_utf8_lossy(&out.stderr)
-            );
+            assert!(out.status.success(), "{case}: {}", String::from_utf8_lossy(&out.stderr));
         }
     }
 
@@ -389,16 +367,14 @@ mod tests {
         std::fs::write(dir.join("function_app.py"), app).expect("write");
         let out = Command::new("python3")
             .current_dir(&dir)
-            .args(["-c", "import json, sys, function_app, azure.functions as f; sys.stdout.write(json.dumps(f.BINDINGS))"])
+            .args([
+                "-c",
+                "import json, sys, function_app, azure.functions as f; sys.stdout.write(json.dumps(f.BINDINGS))",
+            ])
             .output()
             .expect("python3 runs");
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        let bindings: Vec<BTreeMap<String, serde_json::Value>> =
-            serde_json::from_slice(&out.stdout).expect("json");
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        let bindings: Vec<BTreeMap<String, serde_json::Value>> = serde_json::from_slice(&out.stdout).expect("json");
         let triggers: Vec<(String, String)> = bindings
             .iter()
             .filter(|b| b["kind"] == "trigger")
@@ -409,42 +385,25 @@ mod tests {
                 )
             })
             .collect();
-        let view = View::new(
-            &TRICKY_HUBS
-                .iter()
-                .map(|h| h.to_string())
-                .collect::<Vec<_>>(),
-        )
-        .expect("view");
-        let expected: Vec<(String, String)> = view
-            .hubs
-            .iter()
-            .map(|h| (h.name.clone(), h.function.clone()))
-            .collect();
+        let view = View::new(&TRICKY_HUBS.iter().map(|h| h.to_string()).collect::<Vec<_>>()).expect("view");
+        let expected: Vec<(String, String)> = view.hubs.iter().map(|h| (h.name.clone(), h.function.clone())).collect();
         assert_eq!(triggers, expected);
         for b in &bindings {
             if b["kind"] != "route" {
-                assert_eq!(
-                    b["connection_string_setting"], "AzureSignalRConnectionString",
-                    "{b:?}"
-                );
+                assert_eq!(b["connection_string_setting"], "AzureSignalRConnectionString", "{b:?}");
             }
         }
         let negotiate = bindings
             .iter()
             .find(|b| b["function"] == "negotiate" && b["kind"] == "input")
             .expect("negotiate");
-        assert_eq!(
-            negotiate["hub_name"], "chat",
-            "HTTP functions use the first hub"
-        );
+        assert_eq!(negotiate["hub_name"], "chat", "HTTP functions use the first hub");
     }
 
     #[test]
     fn host_json_pins_the_extension_bundle() {
         let files = render_hubs(&["chat"]);
-        let host: serde_json::Value =
-            serde_json::from_str(&files["functions/host.json"]).expect("host.json is JSON");
+        let host: serde_json::Value = serde_json::from_str(&files["functions/host.json"]).expect("host.json is JSON");
         assert_eq!(host["version"], "2.0");
         assert_eq!(
             host["extensionBundle"]["id"],

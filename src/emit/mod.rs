@@ -7,8 +7,8 @@ pub mod arm;
 pub mod bicep;
 pub mod checkov;
 pub mod functions;
-pub mod terraform;
 pub mod templates;
+pub mod terraform;
 pub mod terraform_json;
 
 use std::fmt;
@@ -28,8 +28,13 @@ pub enum Target {
 }
 
 impl Target {
-    pub const ALL: [Target; 5] =
-        [Target::Terraform, Target::TerraformJson, Target::Arm, Target::Bicep, Target::Functions];
+    pub const ALL: [Target; 5] = [
+        Target::Terraform,
+        Target::TerraformJson,
+        Target::Arm,
+        Target::Bicep,
+        Target::Functions,
+    ];
 
     /// The default when neither `--target` nor `[outputs] targets` says otherwise.
     pub const DEFAULT: [Target; 4] = [Target::Terraform, Target::Arm, Target::Bicep, Target::Functions];
@@ -69,7 +74,10 @@ pub struct Artifact {
 
 impl Artifact {
     pub fn new(path: impl Into<String>, contents: impl Into<String>) -> Self {
-        Self { path: path.into(), contents: contents.into() }
+        Self {
+            path: path.into(),
+            contents: contents.into(),
+        }
     }
 }
 

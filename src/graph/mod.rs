@@ -58,7 +58,11 @@ impl ResourceGraph {
             let id = resource.id;
             let node = graph.add_node(resource);
             if index.insert(id, node).is_some() {
-                errors.push(GraphError::Duplicate { first: id, second: id, name: graph[node].name.clone() });
+                errors.push(GraphError::Duplicate {
+                    first: id,
+                    second: id,
+                    name: graph[node].name.clone(),
+                });
             }
         }
         let mut edges = Vec::new();
@@ -66,7 +70,11 @@ impl ResourceGraph {
             for dep in dependencies(&graph[node]) {
                 // A dependency on a resource that is not in the stack is a lowering bug.
                 let target = *index.get(&dep).unwrap_or_else(|| {
-                    panic!("{} depends on {} which is not in the graph", graph[node].id.address(), dep.address())
+                    panic!(
+                        "{} depends on {} which is not in the graph",
+                        graph[node].id.address(),
+                        dep.address()
+                    )
                 });
                 edges.push((target, node));
             }
@@ -84,7 +92,12 @@ impl ResourceGraph {
         if !errors.is_empty() {
             return Err(errors);
         }
-        Ok(Self { info, graph, index, order })
+        Ok(Self {
+            info,
+            graph,
+            index,
+            order,
+        })
     }
 
     /// Resources in dependency order (each after everything it depends on).
@@ -98,12 +111,15 @@ impl ResourceGraph {
 
     /// The resource, which the lowering guarantees to exist for this id.
     pub fn expect(&self, id: ResId) -> &Resource {
-        self.get(id).unwrap_or_else(|| panic!("the stack always has {}", id.address()))
+        self.get(id)
+            .unwrap_or_else(|| panic!("the stack always has {}", id.address()))
     }
 
     /// Direct dependencies of a resource, in address order.
     pub fn depends_on(&self, id: ResId) -> Vec<ResId> {
-        let Some(&node) = self.index.get(&id) else { return Vec::new() };
+        let Some(&node) = self.index.get(&id) else {
+            return Vec::new();
+        };
         let mut deps: Vec<ResId> = self
             .graph
             .neighbors_directed(node, petgraph::Direction::Incoming)
@@ -208,12 +224,21 @@ fn duplicates(resources: &[Resource]) -> Vec<GraphError> {
             // Role assignments are unique per (scope, principal, role).
             Settings::RoleAssignment(ra) => (
                 "role_assignment".to_string(),
-                format!("{}|{}|{}", ra.scope.address(), ra.principal.address(), ra.role_definition_id),
+                format!(
+                    "{}|{}|{}",
+                    ra.scope.address(),
+                    ra.principal.address(),
+                    ra.role_definition_id
+                ),
             ),
             _ => (r.id.kind().to_string(), r.name.to_lowercase()),
         };
         if let Some(&first) = seen.get(&key) {
-            errors.push(GraphError::Duplicate { first, second: r.id, name: r.name.clone() });
+            errors.push(GraphError::Duplicate {
+                first,
+                second: r.id,
+                name: r.name.clone(),
+            });
         } else {
             seen.insert(key, r.id);
         }
@@ -236,14 +261,25 @@ mod tests {
     }
 
     fn res(id: ResId, settings: Settings) -> Resource {
-        Resource { id, name: id.kind().replace('_', "-"), tags: Tags::new(), settings }
+        Resource {
+            id,
+            name: id.kind().replace('_', "-"),
+            tags: Tags::new(),
+            settings,
+        }
     }
-
 
     #[test]
     fn order_puts_dependencies_first_and_is_stable() {
-        let law = LogAnalytics { sku: "PerGB2018".into(), retention_days: 30, daily_quota_gb: None };
-        let appi = AppInsights { workspace: ResId::LogAnalytics, application_type: "web".into() };
+        let law = LogAnalytics {
+            sku: "PerGB2018".into(),
+            retention_days: 30,
+            daily_quota_gb: None,
+        };
+        let appi = AppInsights {
+            workspace: ResId::LogAnalytics,
+            application_type: "web".into(),
+        };
         let g = ResourceGraph::new(
             info(),
             vec![
@@ -254,8 +290,14 @@ mod tests {
         )
         .expect("acyclic");
         let order: Vec<String> = g.in_order().map(|r| r.id.address()).collect();
-        assert_eq!(order, ["resource_group.main", "log_analytics.main", "app_insights.main"]);
-        assert_eq!(g.depends_on(ResId::AppInsights), [ResId::LogAnalytics, ResId::ResourceGroup]);
+        assert_eq!(
+            order,
+            ["resource_group.main", "log_analytics.main", "app_insights.main"]
+        );
+        assert_eq!(
+            g.depends_on(ResId::AppInsights),
+            [ResId::LogAnalytics, ResId::ResourceGroup]
+        );
     }
 
     #[test]
@@ -270,7 +312,10 @@ mod tests {
         assert!(stable_toposort(&graph).is_none());
         assert_eq!(
             cycles(&graph),
-            vec![GraphError::Cycle(vec!["function_app.main".into(), "signalr.main".into()])]
+            vec![GraphError::Cycle(vec![
+                "function_app.main".into(),
+                "signalr.main".into()
+            ])]
         );
     }
 

@@ -45,13 +45,19 @@ fn syntax(source: &SourceFile, error: &toml::de::Error) -> Diagnostic {
     let message = error.message().trim().trim_end_matches('.').to_string();
     let first = message.lines().next().unwrap_or("invalid TOML").to_string();
     let mut first_chars = first.chars();
-    let lowered: String = first_chars.next().map(|c| c.to_lowercase().collect::<String>() + first_chars.as_str()).unwrap_or_default();
+    let lowered: String = first_chars
+        .next()
+        .map(|c| c.to_lowercase().collect::<String>() + first_chars.as_str())
+        .unwrap_or_default();
     // The parser stops at 80 levels of arrays, inline tables or dotted keys (so no input
     // can overflow the stack) and says "recursion limit" or "cannot recurse further".
     if lowered.contains("recurs") {
-        return Diagnostic::error("input/syntax", "invalid TOML: arrays, tables or dotted keys nest deeper than the 80 levels sigc reads")
-            .primary(span, "too deep")
-            .help("flatten the structure: ENV.toml nests at most 4 levels");
+        return Diagnostic::error(
+            "input/syntax",
+            "invalid TOML: arrays, tables or dotted keys nest deeper than the 80 levels sigc reads",
+        )
+        .primary(span, "too deep")
+        .help("flatten the structure: ENV.toml nests at most 4 levels");
     }
     Diagnostic::error("input/syntax", format!("invalid TOML: {lowered}"))
         .primary(span, "here")
@@ -75,13 +81,23 @@ mod tests {
 
     #[test]
     fn nesting_past_the_parser_limit_is_named() {
-        for text in [format!("x = {}", "[".repeat(200)), format!("{} = 1", vec!["k"; 200].join("."))] {
+        for text in [
+            format!("x = {}", "[".repeat(200)),
+            format!("{} = 1", vec!["k"; 200].join(".")),
+        ] {
             let errs = parse(&src(&text)).unwrap_err();
             assert_eq!(errs[0].rule, "input/syntax");
-            assert!(errs[0].message.contains("nest deeper than the 80 levels"), "{}", errs[0].message);
+            assert!(
+                errs[0].message.contains("nest deeper than the 80 levels"),
+                "{}",
+                errs[0].message
+            );
         }
         // 4 levels, as deep as ENV.toml goes, are far from the limit.
-        assert!(parse(&src("a = [[[[1]]]]\n")).unwrap_err().iter().all(|d| d.rule != "input/syntax"));
+        assert!(parse(&src("a = [[[[1]]]]\n"))
+            .unwrap_err()
+            .iter()
+            .all(|d| d.rule != "input/syntax"));
     }
 
     #[test]

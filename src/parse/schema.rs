@@ -34,14 +34,18 @@ fn regex(pattern: &str) -> &'static Regex {
         return re;
     }
     // Leaked once per distinct pattern of the embedded schema: a fixed, small set.
-    let re: &'static Regex = Box::leak(Box::new(Regex::new(pattern).expect("schema patterns are valid regexes (tested)")));
+    let re: &'static Regex = Box::leak(Box::new(
+        Regex::new(pattern).expect("schema patterns are valid regexes (tested)"),
+    ));
     cache.insert(pattern.to_string(), re);
     re
 }
 
 /// Validates the whole document; an empty result means it has the shape of ENV.toml.
 pub fn validate(root: &Spanned<DeValue<'_>>) -> Vec<Diagnostic> {
-    let mut cx = Cx { diagnostics: Vec::new() };
+    let mut cx = Cx {
+        diagnostics: Vec::new(),
+    };
     cx.value(schema(), root, &mut Vec::new(), None);
     cx.diagnostics
 }
@@ -93,7 +97,9 @@ fn expected(ty: &str) -> &'static str {
 /// The numeric value of a TOML integer or float.
 fn number(value: &DeValue<'_>) -> Option<f64> {
     match value {
-        DeValue::Integer(i) => i64::from_str_radix(&i.as_str().replace('_', ""), i.radix()).ok().map(|n| n as f64),
+        DeValue::Integer(i) => i64::from_str_radix(&i.as_str().replace('_', ""), i.radix())
+            .ok()
+            .map(|n| n as f64),
         DeValue::Float(f) => f.as_str().replace('_', "").parse().ok(),
         _ => None,
     }
@@ -137,7 +143,13 @@ impl Cx {
     }
 
     /// `key_span` is where the key was written, for findings about the key itself.
-    fn value(&mut self, schema: &Value, value: &Spanned<DeValue<'_>>, path: &mut Vec<String>, key_span: Option<std::ops::Range<usize>>) {
+    fn value(
+        &mut self,
+        schema: &Value,
+        value: &Spanned<DeValue<'_>>,
+        path: &mut Vec<String>,
+        key_span: Option<std::ops::Range<usize>>,
+    ) {
         let span = value.span();
         let inner = value.get_ref();
         if let Some(ty) = schema.get("type").and_then(Value::as_str) {
@@ -174,15 +186,28 @@ impl Cx {
         }
     }
 
-    fn table(&mut self, schema: &Value, table: &toml::de::DeTable<'_>, span: std::ops::Range<usize>, path: &mut Vec<String>) {
+    fn table(
+        &mut self,
+        schema: &Value,
+        table: &toml::de::DeTable<'_>,
+        span: std::ops::Range<usize>,
+        path: &mut Vec<String>,
+    ) {
         let props = schema.get("properties").and_then(Value::as_object);
         let extra = schema.get("additionalProperties");
         let mut entries: Vec<_> = table.iter().collect();
         entries.sort_by_key(|(k, _)| k.span().start);
         if let Some(max) = schema.get("maxProperties").and_then(Value::as_u64) {
             if entries.len() as u64 > max {
-                let mut d = Diagnostic::error("input/too-many-entries", format!("`{}` has {} entries, at most {max} are allowed", dotted(path), entries.len()))
-                    .primary(entries[max as usize].0.span(), "one too many");
+                let mut d = Diagnostic::error(
+                    "input/too-many-entries",
+                    format!(
+                        "`{}` has {} entries, at most {max} are allowed",
+                        dotted(path),
+                        entries.len()
+                    ),
+                )
+                .primary(entries[max as usize].0.span(), "one too many");
                 if path.last().map(String::as_str) == Some("tags") {
                     d = d.note("Azure allows at most 50 tags per resource; sigc adds 3 of its own");
                 }
@@ -198,9 +223,12 @@ impl Cx {
                 if let Some(pattern) = names.get("pattern").and_then(Value::as_str) {
                     if !regex(pattern).is_match(name) {
                         self.push(
-                            Diagnostic::error("input/invalid-value", format!("key `{name}` in `{}` is not a valid name", dotted(path)))
-                                .primary(key.span(), "invalid key")
-                                .note(format!("keys here must match `{pattern}`")),
+                            Diagnostic::error(
+                                "input/invalid-value",
+                                format!("key `{name}` in `{}` is not a valid name", dotted(path)),
+                            )
+                            .primary(key.span(), "invalid key")
+                            .note(format!("keys here must match `{pattern}`")),
                         );
                     }
                 }
@@ -212,9 +240,14 @@ impl Cx {
                 (None, Some(sub @ Value::Object(_))) => self.value(sub, value, path, Some(key.span())),
                 (None, _) => {
                     path.pop();
-                    let mut d = Diagnostic::error("input/unknown-key", format!("unknown key `{name}` in {}", table_name(path)))
-                        .primary(key.span(), "unknown key");
-                    let known: Vec<&str> = props.map(|p| p.keys().map(String::as_str).collect()).unwrap_or_default();
+                    let mut d = Diagnostic::error(
+                        "input/unknown-key",
+                        format!("unknown key `{name}` in {}", table_name(path)),
+                    )
+                    .primary(key.span(), "unknown key");
+                    let known: Vec<&str> = props
+                        .map(|p| p.keys().map(String::as_str).collect())
+                        .unwrap_or_default();
                     if let Some(near) = closest(name, known.iter().copied()) {
                         d = d.help(format!("`{near}` is the closest key: rename `{name}` to `{near}`"));
                     } else if !known.is_empty() {
@@ -236,7 +269,10 @@ impl Cx {
                 let help = if is_table {
                     format!("add a `[{}]` table", full.join("."))
                 } else {
-                    let example = sub.and_then(|s| s.get("examples")).and_then(|e| e.get(0)).cloned()
+                    let example = sub
+                        .and_then(|s| s.get("examples"))
+                        .and_then(|e| e.get(0))
+                        .cloned()
                         .or_else(|| sub.and_then(|s| s.get("enum")).and_then(|e| e.get(0)).cloned())
                         .map(|v| v.to_string())
                         .unwrap_or_else(|| "...".to_string());
@@ -253,20 +289,40 @@ impl Cx {
         }
     }
 
-    fn array(&mut self, schema: &Value, items: Vec<&Spanned<DeValue<'_>>>, span: std::ops::Range<usize>, path: &mut Vec<String>) {
+    fn array(
+        &mut self,
+        schema: &Value,
+        items: Vec<&Spanned<DeValue<'_>>>,
+        span: std::ops::Range<usize>,
+        path: &mut Vec<String>,
+    ) {
         if let Some(min) = schema.get("minItems").and_then(Value::as_u64) {
             if (items.len() as u64) < min {
                 self.push(
-                    Diagnostic::error("input/invalid-value", format!("`{}` needs at least {min} item{}", dotted(path), if min == 1 { "" } else { "s" }))
-                        .primary(span.clone(), "too few items"),
+                    Diagnostic::error(
+                        "input/invalid-value",
+                        format!(
+                            "`{}` needs at least {min} item{}",
+                            dotted(path),
+                            if min == 1 { "" } else { "s" }
+                        ),
+                    )
+                    .primary(span.clone(), "too few items"),
                 );
             }
         }
         if let Some(max) = schema.get("maxItems").and_then(Value::as_u64) {
             if items.len() as u64 > max {
                 self.push(
-                    Diagnostic::error("input/too-many-entries", format!("`{}` has {} items, at most {max} are allowed", dotted(path), items.len()))
-                        .primary(items[max as usize].span(), "one too many"),
+                    Diagnostic::error(
+                        "input/too-many-entries",
+                        format!(
+                            "`{}` has {} items, at most {max} are allowed",
+                            dotted(path),
+                            items.len()
+                        ),
+                    )
+                    .primary(items[max as usize].span(), "one too many"),
                 );
                 // As for tables: a list far over its limit is not checked item by item.
                 return;
@@ -286,10 +342,13 @@ impl Cx {
                 let key = show(item.get_ref());
                 if let Some(first) = seen.get(&key) {
                     self.push(
-                        Diagnostic::error("input/duplicate-value", format!("`{key}` appears twice in `{}`", dotted(path)))
-                            .primary(item.span(), "duplicate")
-                            .secondary(first.clone(), "first listed here")
-                            .help("remove the second entry"),
+                        Diagnostic::error(
+                            "input/duplicate-value",
+                            format!("`{key}` appears twice in `{}`", dotted(path)),
+                        )
+                        .primary(item.span(), "duplicate")
+                        .secondary(first.clone(), "first listed here")
+                        .help("remove the second entry"),
                     );
                 } else {
                     seen.insert(key, item.span());
@@ -298,21 +357,44 @@ impl Cx {
         }
     }
 
-    fn scalar(&mut self, schema: &Value, value: &DeValue<'_>, span: std::ops::Range<usize>, path: &[String], _key: Option<std::ops::Range<usize>>) {
+    fn scalar(
+        &mut self,
+        schema: &Value,
+        value: &DeValue<'_>,
+        span: std::ops::Range<usize>,
+        path: &[String],
+        _key: Option<std::ops::Range<usize>>,
+    ) {
         let name = dotted(path);
         if let Some(options) = schema.get("enum").and_then(Value::as_array) {
             if !options.iter().any(|o| json_matches(o, value)) {
                 let shown = show(value);
-                let names: Vec<String> = options.iter().map(|o| o.as_str().map_or_else(|| o.to_string(), str::to_string)).collect();
-                let mut d = Diagnostic::error("input/invalid-value", format!("`{shown}` is not a valid value for `{name}`"))
-                    .primary(span.clone(), "not an allowed value");
+                let names: Vec<String> = options
+                    .iter()
+                    .map(|o| o.as_str().map_or_else(|| o.to_string(), str::to_string))
+                    .collect();
+                let mut d = Diagnostic::error(
+                    "input/invalid-value",
+                    format!("`{shown}` is not a valid value for `{name}`"),
+                )
+                .primary(span.clone(), "not an allowed value");
                 let near = closest(&shown, names.iter().map(String::as_str));
                 if names.len() <= 12 {
-                    d = d.note(format!("allowed values: {}", names.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ")));
+                    d = d.note(format!(
+                        "allowed values: {}",
+                        names.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ")
+                    ));
                 }
                 d = match near {
                     Some(n) => d.help(format!("`{n}` is the closest allowed value")),
-                    None => d.help(format!("use one of the allowed values{}", if names.len() > 12 { " (`sigc schema` lists them)" } else { "" })),
+                    None => d.help(format!(
+                        "use one of the allowed values{}",
+                        if names.len() > 12 {
+                            " (`sigc schema` lists them)"
+                        } else {
+                            ""
+                        }
+                    )),
                 };
                 self.push(d);
                 return;
@@ -322,24 +404,39 @@ impl Cx {
             let len = s.chars().count() as u64;
             if let Some(min) = schema.get("minLength").and_then(Value::as_u64) {
                 if len < min {
-                    self.push(Diagnostic::error("input/invalid-value", format!("`{name}` must not be shorter than {min} character{}", if min == 1 { "" } else { "s" })).primary(span.clone(), "too short"));
+                    self.push(
+                        Diagnostic::error(
+                            "input/invalid-value",
+                            format!(
+                                "`{name}` must not be shorter than {min} character{}",
+                                if min == 1 { "" } else { "s" }
+                            ),
+                        )
+                        .primary(span.clone(), "too short"),
+                    );
                     return;
                 }
             }
             if let Some(max) = schema.get("maxLength").and_then(Value::as_u64) {
                 if len > max {
                     self.push(
-                        Diagnostic::error("input/invalid-value", format!("`{name}` is {len} characters long, at most {max} are allowed"))
-                            .primary(span.clone(), "too long"),
+                        Diagnostic::error(
+                            "input/invalid-value",
+                            format!("`{name}` is {len} characters long, at most {max} are allowed"),
+                        )
+                        .primary(span.clone(), "too long"),
                     );
                     return;
                 }
             }
             if let Some(pattern) = schema.get("pattern").and_then(Value::as_str) {
                 if !regex(pattern).is_match(s) {
-                    let mut d = Diagnostic::error("input/invalid-value", format!("`{s}` is not a valid value for `{name}`"))
-                        .primary(span.clone(), "does not match the expected format")
-                        .note(format!("`{name}` must match `{pattern}`"));
+                    let mut d = Diagnostic::error(
+                        "input/invalid-value",
+                        format!("`{s}` is not a valid value for `{name}`"),
+                    )
+                    .primary(span.clone(), "does not match the expected format")
+                    .note(format!("`{name}` must match `{pattern}`"));
                     let lower = s.to_lowercase();
                     if lower != s.as_ref() && regex(pattern).is_match(&lower) {
                         d = d.help(format!("write it in lowercase: `\"{lower}\"`"));
@@ -363,14 +460,23 @@ impl Cx {
                     (None, None) => "a finite number".to_string(),
                 };
                 self.push(
-                    Diagnostic::error("input/out-of-range", format!("`{name}` = {} is out of range", show(value)))
-                        .primary(span, format!("must be {range}")),
+                    Diagnostic::error(
+                        "input/out-of-range",
+                        format!("`{name}` = {} is out of range", show(value)),
+                    )
+                    .primary(span, format!("must be {range}")),
                 );
             } else if matches!(value, DeValue::Integer(_)) && number(value).is_none() {
-                self.push(Diagnostic::error("input/out-of-range", format!("`{name}` is too large")).primary(span, "does not fit"));
+                self.push(
+                    Diagnostic::error("input/out-of-range", format!("`{name}` is too large"))
+                        .primary(span, "does not fit"),
+                );
             }
         } else if matches!(value, DeValue::Integer(_)) {
-            self.push(Diagnostic::error("input/out-of-range", format!("`{name}` is too large")).primary(span, "does not fit in 64 bits"));
+            self.push(
+                Diagnostic::error("input/out-of-range", format!("`{name}` is too large"))
+                    .primary(span, "does not fit in 64 bits"),
+            );
         }
     }
 }
@@ -383,10 +489,17 @@ mod tests {
         let (root, errors) = toml::de::DeTable::parse_recoverable(text);
         assert!(errors.is_empty(), "{errors:?}");
         let root = Spanned::new(root.span(), DeValue::Table(root.into_inner()));
-        validate(&root).into_iter().map(|d| { let at = text[d.primary_span().unwrap().clone()].to_string(); (d.rule, at) }).collect()
+        validate(&root)
+            .into_iter()
+            .map(|d| {
+                let at = text[d.primary_span().unwrap().clone()].to_string();
+                (d.rule, at)
+            })
+            .collect()
     }
 
-    const MIN: &str = "[environment]\nname = \"dev\"\nworkload = \"chat\"\nlocation = \"eastus\"\n[signalr]\nsku = \"Free_F1\"\n";
+    const MIN: &str =
+        "[environment]\nname = \"dev\"\nworkload = \"chat\"\nlocation = \"eastus\"\n[signalr]\nsku = \"Free_F1\"\n";
 
     #[test]
     fn the_shortest_file_is_valid() {
@@ -399,15 +512,25 @@ mod tests {
         let got = check(&text);
         assert!(got.contains(&("input/wrong-type".into(), "\"2\"".into())), "{got:?}");
         assert!(got.contains(&("input/unknown-key".into(), "skuu".into())), "{got:?}");
-        assert!(got.contains(&("input/invalid-value".into(), "\"Default\"".into())), "{got:?}");
-        assert!(got.contains(&("input/duplicate-value".into(), "\"a\"".into())), "{got:?}");
+        assert!(
+            got.contains(&("input/invalid-value".into(), "\"Default\"".into())),
+            "{got:?}"
+        );
+        assert!(
+            got.contains(&("input/duplicate-value".into(), "\"a\"".into())),
+            "{got:?}"
+        );
     }
 
     #[test]
     fn missing_keys_point_at_their_table() {
         let got = check("[environment]\nname = \"dev\"\n[signalr]\nsku = \"Free_F1\"\n");
         assert_eq!(got.len(), 2, "{got:?}");
-        assert!(got.iter().all(|(rule, at)| rule == "input/missing-key" && at.starts_with("[environment]")), "{got:?}");
+        assert!(
+            got.iter()
+                .all(|(rule, at)| rule == "input/missing-key" && at.starts_with("[environment]")),
+            "{got:?}"
+        );
     }
 
     #[test]

@@ -45,7 +45,11 @@ impl Rule {
 
     /// The docs as Markdown: `///` lines keep the space after the slashes, drop it.
     pub fn text(&self) -> String {
-        self.docs.lines().map(|l| l.strip_prefix(' ').unwrap_or(l)).collect::<Vec<_>>().join("\n")
+        self.docs
+            .lines()
+            .map(|l| l.strip_prefix(' ').unwrap_or(l))
+            .collect::<Vec<_>>()
+            .join("\n")
     }
 
     /// The first paragraph of the "What it does" section, on one line.
@@ -214,8 +218,16 @@ pub fn check_rule(env: &Resolved, rule: &'static Rule) -> Vec<Diagnostic> {
 }
 
 fn run_rule(env: &Resolved, rule: &'static Rule, out: &mut Vec<Diagnostic>) {
-    let (Some(check), Some(severity)) = (rule.check, rule.level(env.profile.value)) else { return };
-    let mut cx = RuleCx { env, limits: limits(), rule, severity, out };
+    let (Some(check), Some(severity)) = (rule.check, rule.level(env.profile.value)) else {
+        return;
+    };
+    let mut cx = RuleCx {
+        env,
+        limits: limits(),
+        rule,
+        severity,
+        out,
+    };
     check(&mut cx);
 }
 
@@ -236,18 +248,24 @@ fn check_waivers(env: &Resolved) -> Vec<Diagnostic> {
                 out.push(d);
             }
             Some(r) if r.fixed => out.push(
-                Diagnostic::error("input/invalid-value", format!("`{id}` is a fixed error and cannot be waived"))
-                    .primary(w.rule.span.clone(), "not waivable")
-                    .help("fix the input instead; only policy rules can be waived"),
+                Diagnostic::error(
+                    "input/invalid-value",
+                    format!("`{id}` is a fixed error and cannot be waived"),
+                )
+                .primary(w.rule.span.clone(), "not waivable")
+                .help("fix the input instead; only policy rules can be waived"),
             ),
             Some(r) => {
                 // Run the waived rule anyway, silently: a waiver it would not need is stale.
                 if check_rule(env, r).is_empty() {
                     out.push(
-                        Diagnostic::warning("input/unused-waiver", format!("the waiver for `{id}` matches nothing in this environment"))
-                            .primary(w.rule.span.clone(), "nothing to waive")
-                            .secondary(w.reason.span.clone(), "reason given")
-                            .help("remove this `[[policy.allow]]` entry"),
+                        Diagnostic::warning(
+                            "input/unused-waiver",
+                            format!("the waiver for `{id}` matches nothing in this environment"),
+                        )
+                        .primary(w.rule.span.clone(), "nothing to waive")
+                        .secondary(w.reason.span.clone(), "reason given")
+                        .help("remove this `[[policy.allow]]` entry"),
                     );
                 }
             }
@@ -265,7 +283,11 @@ pub fn explain(rule: &Rule) -> String {
     let levels = if rule.fixed {
         "fixed error (cannot be waived)".to_string()
     } else {
-        format!("production: {}, development: {}", level_name(rule.production), level_name(rule.development))
+        format!(
+            "production: {}, development: {}",
+            level_name(rule.production),
+            level_name(rule.development)
+        )
     };
     format!("# {}\n\nLevel: {levels}\n\n{}\n", rule.id, rule.text().trim_end())
 }
@@ -273,7 +295,10 @@ pub fn explain(rule: &Rule) -> String {
 /// `sigc explain --all`: one line per rule with its levels per profile.
 pub fn listing() -> String {
     let width = RULES.iter().map(|r| r.id.len()).max().unwrap_or(0);
-    let mut out = format!("{:<width$}  {:<10}  {:<11}  summary\n", "rule", "production", "development");
+    let mut out = format!(
+        "{:<width$}  {:<10}  {:<11}  summary\n",
+        "rule", "production", "development"
+    );
     for r in RULES {
         let fixed = if r.fixed { " (fixed)" } else { "" };
         out.push_str(&format!(

@@ -28,11 +28,19 @@ pub struct Setting<T> {
 
 impl<T> Setting<T> {
     fn explicit(value: T, span: Span) -> Self {
-        Self { value, span, explicit: true }
+        Self {
+            value,
+            span,
+            explicit: true,
+        }
     }
 
     fn default(value: T, span: Span) -> Self {
-        Self { value, span, explicit: false }
+        Self {
+            value,
+            span,
+            explicit: false,
+        }
     }
 }
 
@@ -46,17 +54,31 @@ fn pick<T: Clone>(field: &Option<S<T>>, default: T, table: &Span) -> Setting<T> 
 fn strings(field: &Option<S<Vec<S<String>>>>, default: &[&str], table: &Span) -> Setting<Vec<Setting<String>>> {
     match field {
         Some(list) => Setting::explicit(
-            list.get_ref().iter().map(|s| Setting::explicit(s.get_ref().clone(), s.span())).collect(),
+            list.get_ref()
+                .iter()
+                .map(|s| Setting::explicit(s.get_ref().clone(), s.span()))
+                .collect(),
             list.span(),
         ),
-        None => Setting::default(default.iter().map(|s| Setting::default(s.to_string(), table.clone())).collect(), table.clone()),
+        None => Setting::default(
+            default
+                .iter()
+                .map(|s| Setting::default(s.to_string(), table.clone()))
+                .collect(),
+            table.clone(),
+        ),
     }
 }
 
 fn map(field: &BTreeMap<S<String>, S<String>>) -> Vec<(Setting<String>, Setting<String>)> {
     field
         .iter()
-        .map(|(k, v)| (Setting::explicit(k.get_ref().clone(), k.span()), Setting::explicit(v.get_ref().clone(), v.span())))
+        .map(|(k, v)| {
+            (
+                Setting::explicit(k.get_ref().clone(), k.span()),
+                Setting::explicit(v.get_ref().clone(), v.span()),
+            )
+        })
         .collect()
 }
 
@@ -179,12 +201,17 @@ pub fn resolve(env: &Env) -> Result<Resolved, Vec<Diagnostic>> {
     tables.insert("signalr".to_string(), sr_span.clone());
     let sku = Setting::explicit(s.sku.get_ref().clone(), s.sku.span());
     // The schema admits only SKUs that azure-limits.toml lists.
-    let sku_facts = limits.sku(&sku.value).expect("the schema's SKU enum matches azure-limits.toml");
+    let sku_facts = limits
+        .sku(&sku.value)
+        .expect("the schema's SKU enum matches azure-limits.toml");
 
     let load = s.load.as_ref().map(|l| l.get_ref());
-    let concurrent_connections =
-        load.and_then(|l| l.concurrent_connections.as_ref()).map(|c| Setting::explicit(*c.get_ref(), c.span()));
-    let messages_per_day = load.and_then(|l| l.messages_per_day.as_ref()).map(|c| Setting::explicit(*c.get_ref(), c.span()));
+    let concurrent_connections = load
+        .and_then(|l| l.concurrent_connections.as_ref())
+        .map(|c| Setting::explicit(*c.get_ref(), c.span()));
+    let messages_per_day = load
+        .and_then(|l| l.messages_per_day.as_ref())
+        .map(|c| Setting::explicit(*c.get_ref(), c.span()));
     let capacity = match (&s.capacity, &concurrent_connections) {
         (Some(c), _) => Setting::explicit(*c.get_ref(), c.span()),
         (None, Some(conns)) => {
@@ -214,7 +241,9 @@ pub fn resolve(env: &Env) -> Result<Resolved, Vec<Diagnostic>> {
                 // the default allow list applies only to a Deny default.
                 public_allow: strings(
                     &a.and_then(|a| a.public_allow.clone()),
-                    if a.and_then(|a| a.default_action.as_ref()).is_some_and(|d| d.get_ref() == "Allow") {
+                    if a.and_then(|a| a.default_action.as_ref())
+                        .is_some_and(|d| d.get_ref() == "Allow")
+                    {
                         &[]
                     } else {
                         &["ClientConnection", "ServerConnection", "RESTAPI"]
@@ -239,7 +268,9 @@ pub fn resolve(env: &Env) -> Result<Resolved, Vec<Diagnostic>> {
         event_pattern: pick(&up.and_then(|u| u.event_pattern.clone()), "*".to_string(), &up_span),
         category_pattern: pick(&up.and_then(|u| u.category_pattern.clone()), "*".to_string(), &up_span),
         auth: pick(&up.and_then(|u| u.auth.clone()), "none".to_string(), &up_span),
-        audience: up.and_then(|u| u.audience.as_ref()).map(|a| Setting::explicit(a.get_ref().clone(), a.span())),
+        audience: up
+            .and_then(|u| u.audience.as_ref())
+            .map(|a| Setting::explicit(a.get_ref().clone(), a.span())),
     };
     if let Some(u) = &s.upstream {
         tables.insert("signalr.upstream".to_string(), u.span());
@@ -269,7 +300,11 @@ pub fn resolve(env: &Env) -> Result<Resolved, Vec<Diagnostic>> {
     let st = env.storage.as_ref().map(|t| t.get_ref());
     let storage = Storage {
         sku: pick(&st.and_then(|t| t.sku.clone()), "Standard_LRS".to_string(), &st_span),
-        min_tls_version: pick(&st.and_then(|t| t.min_tls_version.clone()), "TLS1_2".to_string(), &st_span),
+        min_tls_version: pick(
+            &st.and_then(|t| t.min_tls_version.clone()),
+            "TLS1_2".to_string(),
+            &st_span,
+        ),
         allow_blob_public_access: pick(&st.and_then(|t| t.allow_blob_public_access.clone()), false, &st_span),
     };
 
@@ -291,7 +326,10 @@ pub fn resolve(env: &Env) -> Result<Resolved, Vec<Diagnostic>> {
         min_tls_version: pick(&f.and_then(|t| t.min_tls_version.clone()), "1.2".to_string(), &fn_span),
         cors_allowed_origins: match f.and_then(|t| t.cors_allowed_origins.clone()) {
             Some(list) => strings(&Some(list), &[], &fn_span),
-            None => Setting { explicit: false, ..signalr_origins },
+            None => Setting {
+                explicit: false,
+                ..signalr_origins
+            },
         },
         app_settings: f.map(|t| map(&t.app_settings)).unwrap_or_default(),
         maximum_instance_count: pick(
@@ -299,13 +337,20 @@ pub fn resolve(env: &Env) -> Result<Resolved, Vec<Diagnostic>> {
             fl.flex_maximum_instance_count_default,
             &fn_span,
         ),
-        instance_memory_mb: pick(&f.and_then(|t| t.instance_memory_mb.clone()), fl.flex_instance_memory_default_mb, &fn_span),
+        instance_memory_mb: pick(
+            &f.and_then(|t| t.instance_memory_mb.clone()),
+            fl.flex_instance_memory_default_mb,
+            &fn_span,
+        ),
     };
 
     let out_span = span_of(&env.outputs, &(0..0));
     let o = env.outputs.as_ref().map(|t| t.get_ref());
     let targets = match o.and_then(|o| o.targets.as_ref()) {
-        Some(list) => Setting::explicit(parse_targets(list.get_ref().iter().map(|t| t.get_ref().as_str())), list.span()),
+        Some(list) => Setting::explicit(
+            parse_targets(list.get_ref().iter().map(|t| t.get_ref().as_str())),
+            list.span(),
+        ),
         None => Setting::default(Target::DEFAULT.to_vec(), out_span.clone()),
     };
 
@@ -334,7 +379,12 @@ pub fn resolve(env: &Env) -> Result<Resolved, Vec<Diagnostic>> {
     let environment = Setting::explicit(e.name.get_ref().clone(), e.name.span());
     let workload = Setting::explicit(e.workload.get_ref().clone(), e.workload.span());
     let location = Setting::explicit(e.location.get_ref().clone(), e.location.span());
-    let names = names::resolve_names(env.naming.as_ref(), &environment.value, &workload.value, &location.value)?;
+    let names = names::resolve_names(
+        env.naming.as_ref(),
+        &environment.value,
+        &workload.value,
+        &location.value,
+    )?;
     if let Some(n) = &env.naming {
         tables.insert("naming".to_string(), n.span());
     }
@@ -344,7 +394,10 @@ pub fn resolve(env: &Env) -> Result<Resolved, Vec<Diagnostic>> {
         workload,
         location,
         profile,
-        subscription_id: e.subscription_id.as_ref().map(|s| Setting::explicit(s.get_ref().clone(), s.span())),
+        subscription_id: e
+            .subscription_id
+            .as_ref()
+            .map(|s| Setting::explicit(s.get_ref().clone(), s.span())),
         tags: map(&e.tags),
         names,
         signalr,
@@ -352,7 +405,11 @@ pub fn resolve(env: &Env) -> Result<Resolved, Vec<Diagnostic>> {
         monitoring,
         functions,
         targets,
-        azurerm_version: pick(&o.and_then(|o| o.azurerm_version.clone()), "~> 4.0".to_string(), &out_span),
+        azurerm_version: pick(
+            &o.and_then(|o| o.azurerm_version.clone()),
+            "~> 4.0".to_string(),
+            &out_span,
+        ),
         waivers,
         tables,
     })

@@ -97,7 +97,9 @@ fn jinja() -> &'static Environment<'static> {
 
 /// A template error in a few words, for the diagnostic message.
 fn describe(err: &minijinja::Error) -> String {
-    err.detail().map(str::to_string).unwrap_or_else(|| err.kind().to_string())
+    err.detail()
+        .map(str::to_string)
+        .unwrap_or_else(|| err.kind().to_string())
 }
 
 fn setting(field: &Option<S<String>>, default: &str, fallback: &crate::source::Span) -> Setting<String> {
@@ -116,16 +118,28 @@ pub fn resolve_names(
     let table = naming.map_or(0..0, |n| n.span());
     let n = naming.map(|n| n.get_ref());
     let pattern = setting(&n.and_then(|n| n.pattern.clone()), DEFAULT_PATTERN, &table);
-    let compact = setting(&n.and_then(|n| n.compact_pattern.clone()), DEFAULT_COMPACT_PATTERN, &table);
+    let compact = setting(
+        &n.and_then(|n| n.compact_pattern.clone()),
+        DEFAULT_COMPACT_PATTERN,
+        &table,
+    );
     let suffix = n.and_then(|n| n.suffix.as_ref()).map_or("", |s| s.get_ref().as_str());
-    let instance = n.and_then(|n| n.instance.as_ref()).map_or(DEFAULT_INSTANCE, |s| s.get_ref().as_str());
-    let explicit: BTreeMap<&str, &S<String>> =
-        n.map(|n| n.names.iter().map(|(k, v)| (k.get_ref().as_str(), v)).collect()).unwrap_or_default();
+    let instance = n
+        .and_then(|n| n.instance.as_ref())
+        .map_or(DEFAULT_INSTANCE, |s| s.get_ref().as_str());
+    let explicit: BTreeMap<&str, &S<String>> = n
+        .map(|n| n.names.iter().map(|(k, v)| (k.get_ref().as_str(), v)).collect())
+        .unwrap_or_default();
 
     let mut errors = Vec::new();
     for key in explicit.keys() {
         if NameKey::parse(key).is_none() {
-            let k = n.expect("explicit names come from [naming]").names.keys().find(|k| k.get_ref() == key).expect("key listed");
+            let k = n
+                .expect("explicit names come from [naming]")
+                .names
+                .keys()
+                .find(|k| k.get_ref() == key)
+                .expect("key listed");
             let keys: Vec<&str> = NameKey::ALL.iter().map(|k| k.key()).collect();
             let mut d = Diagnostic::error("input/unknown-key", format!("unknown key `{key}` in `[naming.names]`"))
                 .primary(k.span(), "not a resource sigc names");
@@ -142,12 +156,30 @@ pub fn resolve_names(
     let mut names = BTreeMap::new();
     for key in NameKey::ALL {
         if let Some(v) = explicit.get(key.key()) {
-            names.insert(key, ResolvedName { value: v.get_ref().clone(), span: v.span(), source: NameSource::Explicit });
+            names.insert(
+                key,
+                ResolvedName {
+                    value: v.get_ref().clone(),
+                    span: v.span(),
+                    source: NameSource::Explicit,
+                },
+            );
             continue;
         }
         let rule = limits().name_rule(key.key());
-        let (template, compiled) = if rule.compact { (&compact, &templates[1]) } else { (&pattern, &templates[0]) };
-        let vars = Vars { abbr: &rule.abbr, workload, env, location, instance, suffix };
+        let (template, compiled) = if rule.compact {
+            (&compact, &templates[1])
+        } else {
+            (&pattern, &templates[0])
+        };
+        let vars = Vars {
+            abbr: &rule.abbr,
+            workload,
+            env,
+            location,
+            instance,
+            suffix,
+        };
         let rendered = match compiled {
             Ok(t) => t.render(&vars).map_err(|e| describe(&e)),
             Err(e) => Err(describe(e)),
@@ -159,18 +191,34 @@ pub fn resolve_names(
                     ResolvedName {
                         value: value.trim().to_string(),
                         span: template.span.clone(),
-                        source: NameSource::Pattern { template: template.value.clone(), explicit: template.explicit },
+                        source: NameSource::Pattern {
+                            template: template.value.clone(),
+                            explicit: template.explicit,
+                        },
                     },
                 );
             }
             Err(detail) => {
                 let which = if rule.compact { "compact_pattern" } else { "pattern" };
-                let d = Diagnostic::error("naming/invalid-pattern", format!("`[naming] {which}` cannot be rendered: {detail}"))
-                    .primary(template.span.clone(), "this template")
-                    .resource(key.key())
-                    .note("the variables are `abbr`, `workload`, `env`, `location`, `instance` and `suffix`")
-                    .help(format!("fix the template; the default is `{}`", if rule.compact { DEFAULT_COMPACT_PATTERN } else { DEFAULT_PATTERN }));
-                if !errors.iter().any(|e: &Diagnostic| e.rule == d.rule && e.primary_span() == d.primary_span()) {
+                let d = Diagnostic::error(
+                    "naming/invalid-pattern",
+                    format!("`[naming] {which}` cannot be rendered: {detail}"),
+                )
+                .primary(template.span.clone(), "this template")
+                .resource(key.key())
+                .note("the variables are `abbr`, `workload`, `env`, `location`, `instance` and `suffix`")
+                .help(format!(
+                    "fix the template; the default is `{}`",
+                    if rule.compact {
+                        DEFAULT_COMPACT_PATTERN
+                    } else {
+                        DEFAULT_PATTERN
+                    }
+                ));
+                if !errors
+                    .iter()
+                    .any(|e: &Diagnostic| e.rule == d.rule && e.primary_span() == d.primary_span())
+                {
                     errors.push(d);
                 }
             }

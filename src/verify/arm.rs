@@ -18,9 +18,18 @@ use serde_json::{Map, Value};
 
 /// `(path inside schemas/arm, contents)`; every file is registered under its `id`.
 const SCHEMA_FILES: &[(&str, &str)] = &[
-    ("common/definitions.json", include_str!("../../schemas/arm/common/definitions.json")),
-    ("2019-04-01/deploymentTemplate.json", include_str!("../../schemas/arm/2019-04-01/deploymentTemplate.json")),
-    ("2019-04-01/deploymentParameters.json", include_str!("../../schemas/arm/2019-04-01/deploymentParameters.json")),
+    (
+        "common/definitions.json",
+        include_str!("../../schemas/arm/common/definitions.json"),
+    ),
+    (
+        "2019-04-01/deploymentTemplate.json",
+        include_str!("../../schemas/arm/2019-04-01/deploymentTemplate.json"),
+    ),
+    (
+        "2019-04-01/deploymentParameters.json",
+        include_str!("../../schemas/arm/2019-04-01/deploymentParameters.json"),
+    ),
     (
         "2020-02-02/Microsoft.Insights.Application.json",
         include_str!("../../schemas/arm/2020-02-02/Microsoft.Insights.Application.json"),
@@ -33,13 +42,22 @@ const SCHEMA_FILES: &[(&str, &str)] = &[
         "2024-03-01/Microsoft.SignalRService.json",
         include_str!("../../schemas/arm/2024-03-01/Microsoft.SignalRService.json"),
     ),
-    ("2024-11-01/Microsoft.Web.json", include_str!("../../schemas/arm/2024-11-01/Microsoft.Web.json")),
-    ("2025-04-01/Microsoft.Resources.json", include_str!("../../schemas/arm/2025-04-01/Microsoft.Resources.json")),
+    (
+        "2024-11-01/Microsoft.Web.json",
+        include_str!("../../schemas/arm/2024-11-01/Microsoft.Web.json"),
+    ),
+    (
+        "2025-04-01/Microsoft.Resources.json",
+        include_str!("../../schemas/arm/2025-04-01/Microsoft.Resources.json"),
+    ),
     (
         "2025-07-01/Microsoft.OperationalInsights.json",
         include_str!("../../schemas/arm/2025-07-01/Microsoft.OperationalInsights.json"),
     ),
-    ("2025-08-01/Microsoft.Storage.json", include_str!("../../schemas/arm/2025-08-01/Microsoft.Storage.json")),
+    (
+        "2025-08-01/Microsoft.Storage.json",
+        include_str!("../../schemas/arm/2025-08-01/Microsoft.Storage.json"),
+    ),
 ];
 
 const COMMON_ID: &str = "https://schema.management.azure.com/schemas/common/definitions.json";
@@ -52,8 +70,16 @@ const PARAMETERS_ID: &str = "https://schema.management.azure.com/schemas/2019-04
 /// are documented but absent from that schema, and so is `metadata` (an object the
 /// engine ignores; sigc puts checkov skips there). `location` and `tags` are sent to
 /// the resource provider, so they are allowed only where the type's schema declares them.
-const ENGINE_KEYS: &[&str] =
-    &["condition", "dependsOn", "copy", "comments", "scope", "resourceGroup", "subscriptionId", "metadata"];
+const ENGINE_KEYS: &[&str] = &[
+    "condition",
+    "dependsOn",
+    "copy",
+    "comments",
+    "scope",
+    "resourceGroup",
+    "subscriptionId",
+    "metadata",
+];
 
 /// Engine keys without a schema whose value is an object (the others are strings).
 const OBJECT_ENGINE_KEYS: &[&str] = &["metadata"];
@@ -101,7 +127,12 @@ impl Scope {
     }
 }
 
-const SCOPES: [Scope; 4] = [Scope::ResourceGroup, Scope::Subscription, Scope::ManagementGroup, Scope::Tenant];
+const SCOPES: [Scope; 4] = [
+    Scope::ResourceGroup,
+    Scope::Subscription,
+    Scope::ManagementGroup,
+    Scope::Tenant,
+];
 
 /// A resource definition: the document that holds it (for local `$ref`s) and the schema.
 struct Definition {
@@ -132,13 +163,22 @@ fn registry() -> &'static Registry {
                 .trim_end_matches('#');
             docs.insert(id, doc);
             for scope in SCOPES {
-                let Some(defs) = doc.get(scope.section()).and_then(Value::as_object) else { continue };
+                let Some(defs) = doc.get(scope.section()).and_then(Value::as_object) else {
+                    continue;
+                };
                 for schema in defs.values() {
-                    let first =
-                        |key: &str| schema.pointer(&format!("/properties/{key}/enum/0")).and_then(Value::as_str);
-                    let (Some(ty), Some(api)) = (first("type"), first("apiVersion")) else { continue };
-                    resources
-                        .insert((scope.section(), ty.to_string(), api.to_string()), Definition { doc: id, schema });
+                    let first = |key: &str| {
+                        schema
+                            .pointer(&format!("/properties/{key}/enum/0"))
+                            .and_then(Value::as_str)
+                    };
+                    let (Some(ty), Some(api)) = (first("type"), first("apiVersion")) else {
+                        continue;
+                    };
+                    resources.insert(
+                        (scope.section(), ty.to_string(), api.to_string()),
+                        Definition { doc: id, schema },
+                    );
                 }
             }
         }
@@ -179,21 +219,36 @@ struct At<'p> {
 
 impl<'p> At<'p> {
     fn root(path: &'p str) -> Self {
-        At { path, strict: true, depth: 0 }
+        At {
+            path,
+            strict: true,
+            depth: 0,
+        }
     }
 
     /// The same value, one schema indirection (`$ref`, branch) further.
     fn same(self) -> Self {
-        At { depth: self.depth + 1, ..self }
+        At {
+            depth: self.depth + 1,
+            ..self
+        }
     }
 
     /// The same value, seen by one `allOf` member.
     fn partial(self) -> Self {
-        At { strict: false, depth: self.depth + 1, ..self }
+        At {
+            strict: false,
+            depth: self.depth + 1,
+            ..self
+        }
     }
 
     fn child(self, path: &'p str) -> At<'p> {
-        At { path, strict: true, depth: self.depth + 1 }
+        At {
+            path,
+            strict: true,
+            depth: self.depth + 1,
+        }
     }
 }
 
@@ -207,7 +262,11 @@ struct Walker<'r> {
 impl Walker<'_> {
     fn resolve(&self, doc: &'static str, reference: &str) -> Option<(&'static str, &'static Value)> {
         let (file, pointer) = reference.split_once('#').unwrap_or((reference, ""));
-        let doc_id = if file.is_empty() { doc } else { *self.reg.docs.get_key_value(file)?.0 };
+        let doc_id = if file.is_empty() {
+            doc
+        } else {
+            *self.reg.docs.get_key_value(file)?.0
+        };
         let target = self.reg.docs.get(doc_id)?.pointer(pointer)?;
         Some((doc_id, target))
     }
@@ -221,17 +280,29 @@ impl Walker<'_> {
         let Some(schema) = schema.as_object() else { return };
         if let Some(reference) = schema.get("$ref").and_then(Value::as_str) {
             if at.depth > MAX_REF_DEPTH {
-                out.push(problem(path, false, format!("schema reference `{reference}` nests too deeply")));
+                out.push(problem(
+                    path,
+                    false,
+                    format!("schema reference `{reference}` nests too deeply"),
+                ));
                 return;
             }
             if reference == format!("{COMMON_ID}#/definitions/expression") {
                 // Only expressions match (returned above); literals are not expressions.
-                out.push(problem(path, true, format!("expected an ARM expression, found {}", describe(value))));
+                out.push(problem(
+                    path,
+                    true,
+                    format!("expected an ARM expression, found {}", describe(value)),
+                ));
                 return;
             }
             match self.resolve(doc, reference) {
                 Some((doc, target)) => self.validate(doc, target, value, at.same(), out),
-                None => out.push(problem(path, false, format!("schema reference `{reference}` is not embedded"))),
+                None => out.push(problem(
+                    path,
+                    false,
+                    format!("schema reference `{reference}` is not embedded"),
+                )),
             }
             return;
         }
@@ -241,7 +312,9 @@ impl Walker<'_> {
             }
         }
         for key in ["oneOf", "anyOf"] {
-            let Some(branches) = schema.get(key).and_then(Value::as_array) else { continue };
+            let Some(branches) = schema.get(key).and_then(Value::as_array) else {
+                continue;
+            };
             let mut best: Option<Vec<Problem>> = None;
             for branch in branches {
                 let mut found = Vec::new();
@@ -263,7 +336,11 @@ impl Walker<'_> {
                     Value::Array(types) => types.iter().filter_map(Value::as_str).collect::<Vec<_>>().join(" or "),
                     other => other.as_str().unwrap_or("?").to_string(),
                 };
-                out.push(problem(path, true, format!("expected {expected}, found {}", describe(value))));
+                out.push(problem(
+                    path,
+                    true,
+                    format!("expected {expected}, found {}", describe(value)),
+                ));
                 return;
             }
         }
@@ -273,18 +350,34 @@ impl Walker<'_> {
                 other => other.clone(),
             };
             if !allowed.contains(&actual) {
-                let list = allowed.iter().map(|v| format!("`{}`", display(v))).collect::<Vec<_>>().join(", ");
-                out.push(problem(path, false, format!("`{}` is not one of {list}", display(&actual))));
+                let list = allowed
+                    .iter()
+                    .map(|v| format!("`{}`", display(v)))
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                out.push(problem(
+                    path,
+                    false,
+                    format!("`{}` is not one of {list}", display(&actual)),
+                ));
             }
         }
         match value {
             Value::String(s) => {
                 let len = literal(s).chars().count() as u64;
                 if let Some(min) = schema.get("minLength").and_then(Value::as_u64).filter(|&m| len < m) {
-                    out.push(problem(path, false, format!("`{}` is shorter than {min} characters", literal(s))));
+                    out.push(problem(
+                        path,
+                        false,
+                        format!("`{}` is shorter than {min} characters", literal(s)),
+                    ));
                 }
                 if let Some(max) = schema.get("maxLength").and_then(Value::as_u64).filter(|&m| len > m) {
-                    out.push(problem(path, false, format!("`{}` is longer than {max} characters", literal(s))));
+                    out.push(problem(
+                        path,
+                        false,
+                        format!("`{}` is longer than {max} characters", literal(s)),
+                    ));
                 }
             }
             Value::Number(n) => {
@@ -318,7 +411,13 @@ impl Walker<'_> {
         out: &mut Vec<Problem>,
     ) {
         let path = at.path;
-        for name in schema.get("required").and_then(Value::as_array).into_iter().flatten().filter_map(Value::as_str) {
+        for name in schema
+            .get("required")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .filter_map(Value::as_str)
+        {
             if !object.contains_key(name) {
                 out.push(problem(path, false, format!("required property `{name}` is missing")));
             }
@@ -330,7 +429,10 @@ impl Walker<'_> {
         if at.strict {
             self.collect_known(doc, schema, &mut known, &mut open, at.depth);
         }
-        let skipped = self.skip.filter(|(at, _)| *at == path).map_or(&[][..], |(_, keys)| keys);
+        let skipped = self
+            .skip
+            .filter(|(at, _)| *at == path)
+            .map_or(&[][..], |(_, keys)| keys);
         for (key, item) in object {
             if skipped.contains(&key.as_str()) {
                 continue;
@@ -393,7 +495,11 @@ impl Walker<'_> {
 }
 
 fn problem(path: &str, type_mismatch: bool, message: String) -> Problem {
-    Problem { path: path.to_string(), type_mismatch, message }
+    Problem {
+        path: path.to_string(),
+        type_mismatch,
+        message,
+    }
 }
 
 fn child(path: &str, key: &str) -> String {
@@ -445,7 +551,10 @@ fn display(value: &Value) -> String {
 /// JSON path; an empty list means the template passed.
 pub fn check_template(template: &Value) -> Vec<String> {
     let mut messages = Vec::new();
-    let scope = template.get("$schema").and_then(Value::as_str).and_then(Scope::from_schema_url);
+    let scope = template
+        .get("$schema")
+        .and_then(Value::as_str)
+        .and_then(Scope::from_schema_url);
     match scope {
         Some(scope) => check_template_at(template, scope, "$", &mut messages),
         None => {
@@ -465,17 +574,24 @@ pub fn check_parameters(parameters: &Value, template: &Value) -> Vec<String> {
     let root = reg.docs[PARAMETERS_ID];
     let mut found = Vec::new();
     walker.validate(PARAMETERS_ID, root, parameters, At::root("$"), &mut found);
-    let mut messages: Vec<String> = found.into_iter().map(|p| format!("{}: {}", p.path, p.message)).collect();
+    let mut messages: Vec<String> = found
+        .into_iter()
+        .map(|p| format!("{}: {}", p.path, p.message))
+        .collect();
     let declared = template.get("parameters").and_then(Value::as_object);
     let given = parameters.get("parameters").and_then(Value::as_object);
     for name in given.into_iter().flat_map(|g| g.keys()) {
         if !declared.is_some_and(|d| d.contains_key(name)) {
-            messages.push(format!("$.parameters.{name}: the template declares no parameter `{name}`"));
+            messages.push(format!(
+                "$.parameters.{name}: the template declares no parameter `{name}`"
+            ));
         }
     }
     for (name, decl) in declared.into_iter().flatten() {
         if decl.get("defaultValue").is_none() && !given.is_some_and(|g| g.contains_key(name)) {
-            messages.push(format!("$.parameters: template parameter `{name}` has no default and no value"));
+            messages.push(format!(
+                "$.parameters: template parameter `{name}` has no default and no value"
+            ));
         }
     }
     messages
@@ -492,7 +608,13 @@ fn check_template_at(template: &Value, scope: Scope, path: &str, messages: &mut 
     // Top level: the deploymentTemplate.json root, except `resources`, checked per type below.
     let root = reg.docs[TEMPLATE_ID];
     let root_props = root.get("properties").and_then(Value::as_object);
-    for name in root.get("required").and_then(Value::as_array).into_iter().flatten().filter_map(Value::as_str) {
+    for name in root
+        .get("required")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_str)
+    {
         if !object.contains_key(name) {
             messages.push(format!("{path}: required template property `{name}` is missing"));
         }
@@ -515,7 +637,11 @@ fn check_template_at(template: &Value, scope: Scope, path: &str, messages: &mut 
         }
     }
 
-    let resources = object.get("resources").and_then(Value::as_array).map(Vec::as_slice).unwrap_or_default();
+    let resources = object
+        .get("resources")
+        .and_then(Value::as_array)
+        .map(Vec::as_slice)
+        .unwrap_or_default();
     let declared_parameters: BTreeSet<&str> = object
         .get("parameters")
         .and_then(Value::as_object)
@@ -528,7 +654,9 @@ fn check_template_at(template: &Value, scope: Scope, path: &str, messages: &mut 
         check_resource(&walker, resource, scope, &res_path, &label, messages);
         if let Some(key) = identity(resource) {
             if let Some(first) = identities.insert(key.clone(), i) {
-                messages.push(format!("{label} at {res_path}: also declared at {path}.resources[{first}]"));
+                messages.push(format!(
+                    "{label} at {res_path}: also declared at {path}.resources[{first}]"
+                ));
             }
         }
         // Nested deployments carry their own template, deployed at their own scope.
@@ -544,15 +672,24 @@ fn check_template_at(template: &Value, scope: Scope, path: &str, messages: &mut 
 }
 
 fn check_nested(deployment: &Value, inner: &Value, scope: Scope, path: &str, label: &str, messages: &mut Vec<String>) {
-    let target = if deployment.get("resourceGroup").is_some() { Scope::ResourceGroup } else { scope };
-    let declared = inner.get("$schema").and_then(Value::as_str).and_then(Scope::from_schema_url);
+    let target = if deployment.get("resourceGroup").is_some() {
+        Scope::ResourceGroup
+    } else {
+        scope
+    };
+    let declared = inner
+        .get("$schema")
+        .and_then(Value::as_str)
+        .and_then(Scope::from_schema_url);
     if declared != Some(target) {
         messages.push(format!(
             "{label} at {path}: `properties.template.$schema` is not the {} template schema the deployment targets",
             target.name()
         ));
     }
-    let evaluation = deployment.pointer("/properties/expressionEvaluationOptions/scope").and_then(Value::as_str);
+    let evaluation = deployment
+        .pointer("/properties/expressionEvaluationOptions/scope")
+        .and_then(Value::as_str);
     if inner.get("parameters").is_some() && !evaluation.is_some_and(|s| s.eq_ignore_ascii_case("inner")) {
         messages.push(format!(
             "{label} at {path}: the inner template declares parameters, so `expressionEvaluationOptions.scope` must be `Inner`"
@@ -562,12 +699,16 @@ fn check_nested(deployment: &Value, inner: &Value, scope: Scope, path: &str, lab
     let wanted = inner.get("parameters").and_then(Value::as_object);
     for name in passed.into_iter().flat_map(|p| p.keys()) {
         if !wanted.is_some_and(|w| w.contains_key(name)) {
-            messages.push(format!("{label} at {path}: passes `{name}`, which the inner template does not declare"));
+            messages.push(format!(
+                "{label} at {path}: passes `{name}`, which the inner template does not declare"
+            ));
         }
     }
     for (name, decl) in wanted.into_iter().flatten() {
         if decl.get("defaultValue").is_none() && !passed.is_some_and(|p| p.contains_key(name)) {
-            messages.push(format!("{label} at {path}: inner template parameter `{name}` gets no value"));
+            messages.push(format!(
+                "{label} at {path}: inner template parameter `{name}` gets no value"
+            ));
         }
     }
     check_template_at(inner, target, &format!("{path}.properties.template"), messages);
@@ -575,7 +716,11 @@ fn check_nested(deployment: &Value, inner: &Value, scope: Scope, path: &str, lab
 
 fn resource_label(resource: &Value) -> String {
     let ty = resource.get("type").and_then(Value::as_str).unwrap_or("<no type>");
-    let name = resource.get("name").and_then(Value::as_str).map(literal).unwrap_or("<no name>");
+    let name = resource
+        .get("name")
+        .and_then(Value::as_str)
+        .map(literal)
+        .unwrap_or("<no name>");
     format!("{ty} `{name}`")
 }
 
@@ -602,22 +747,38 @@ fn check_resource(
     let ty = object.get("type").and_then(Value::as_str);
     let api = object.get("apiVersion").and_then(Value::as_str);
     let (Some(ty), Some(api)) = (ty, api) else {
-        messages.push(format!("{label} at {path}: `type` and `apiVersion` must be literal strings"));
+        messages.push(format!(
+            "{label} at {path}: `type` and `apiVersion` must be literal strings"
+        ));
         return;
     };
     let reg = walker.reg;
     let Some(def) = reg.resources.get(&(scope.section(), ty.to_string(), api.to_string())) else {
         let elsewhere: Vec<&str> = SCOPES
             .iter()
-            .filter(|s| reg.resources.contains_key(&(s.section(), ty.to_string(), api.to_string())))
+            .filter(|s| {
+                reg.resources
+                    .contains_key(&(s.section(), ty.to_string(), api.to_string()))
+            })
             .map(|s| s.name())
             .collect();
         let why = if elsewhere.is_empty() {
-            let known: Vec<&str> =
-                reg.resources.keys().filter(|(_, t, _)| t == ty).map(|(_, _, v)| v.as_str()).collect();
-            format!("no embedded schema for apiVersion `{api}` (embedded: {})", list_or_none(&known))
+            let known: Vec<&str> = reg
+                .resources
+                .keys()
+                .filter(|(_, t, _)| t == ty)
+                .map(|(_, _, v)| v.as_str())
+                .collect();
+            format!(
+                "no embedded schema for apiVersion `{api}` (embedded: {})",
+                list_or_none(&known)
+            )
         } else {
-            format!("cannot be deployed at {} scope (only at: {})", scope.name(), elsewhere.join(", "))
+            format!(
+                "cannot be deployed at {} scope (only at: {})",
+                scope.name(),
+                elsewhere.join(", ")
+            )
         };
         messages.push(format!("{label} at {path}: {why}"));
         return;
@@ -632,28 +793,43 @@ fn check_resource(
             continue;
         }
         skipped.push(key);
-        let engine_schema =
-            ["/definitions/ARMResourceBase/properties/", "/definitions/resourceBase/allOf/1/properties/"]
-                .iter()
-                .find_map(|prefix| template_doc.pointer(&format!("{prefix}{key}")));
+        let engine_schema = [
+            "/definitions/ARMResourceBase/properties/",
+            "/definitions/resourceBase/allOf/1/properties/",
+        ]
+        .iter()
+        .find_map(|prefix| template_doc.pointer(&format!("{prefix}{key}")));
         match engine_schema {
             Some(schema) => walker.validate(TEMPLATE_ID, schema, value, At::root(&child(path, key)), &mut found),
             None if OBJECT_ENGINE_KEYS.contains(&key) => {
                 if !value.is_object() {
-                    found.push(problem(&child(path, key), true, format!("expected object, found {}", describe(value))))
+                    found.push(problem(
+                        &child(path, key),
+                        true,
+                        format!("expected object, found {}", describe(value)),
+                    ))
                 }
             }
-            None if !value.is_string() => {
-                found.push(problem(&child(path, key), true, format!("expected string, found {}", describe(value))))
-            }
+            None if !value.is_string() => found.push(problem(
+                &child(path, key),
+                true,
+                format!("expected string, found {}", describe(value)),
+            )),
             None => {}
         }
     }
-    let walker = Walker { reg, skip: Some((path, &skipped)) };
+    let walker = Walker {
+        reg,
+        skip: Some((path, &skipped)),
+    };
     walker.validate(def.doc, def.schema, resource, At::root(path), &mut found);
     for p in found {
         let relative = p.path.strip_prefix(path).unwrap_or(&p.path).trim_start_matches('.');
-        let at = if relative.is_empty() { String::new() } else { format!(" `{relative}`") };
+        let at = if relative.is_empty() {
+            String::new()
+        } else {
+            format!(" `{relative}`")
+        };
         messages.push(format!("{label} at {path}{at}: {}", p.message));
     }
 }
@@ -670,7 +846,9 @@ fn list_or_none(items: &[&str]) -> String {
 fn check_depends_on(resources: &[Value], path: &str, messages: &mut Vec<String>) {
     let declared: Vec<(String, String)> = resources.iter().filter_map(identity).collect();
     for (i, resource) in resources.iter().enumerate() {
-        let Some(entries) = resource.get("dependsOn").and_then(Value::as_array) else { continue };
+        let Some(entries) = resource.get("dependsOn").and_then(Value::as_array) else {
+            continue;
+        };
         let label = resource_label(resource);
         for (j, entry) in entries.iter().enumerate() {
             let Some(entry) = entry.as_str() else { continue }; // the schema walk reports the type
@@ -681,8 +859,14 @@ fn check_depends_on(resources: &[Value], path: &str, messages: &mut Vec<String>)
                 None => false,
             };
             if !found {
-                let why = if target.is_some() { "names no resource of this template" } else { "cannot be resolved" };
-                messages.push(format!("{label} at {path}.resources[{i}].dependsOn[{j}]: `{entry}` {why}"));
+                let why = if target.is_some() {
+                    "names no resource of this template"
+                } else {
+                    "cannot be resolved"
+                };
+                messages.push(format!(
+                    "{label} at {path}.resources[{i}].dependsOn[{j}]: `{entry}` {why}"
+                ));
             }
         }
     }
@@ -706,19 +890,26 @@ fn dependency_target(entry: &str) -> Option<Target> {
         "resourceid" | "subscriptionresourceid" | "tenantresourceid" => {
             // Optional leading subscription id / resource group name: the type is the
             // first argument that contains a '/'.
-            let start = args.iter().position(|a| string_literal(a).is_some_and(|s| s.contains('/')))?;
+            let start = args
+                .iter()
+                .position(|a| string_literal(a).is_some_and(|s| s.contains('/')))?;
             args[start..].to_vec()
         }
         "extensionresourceid" => args.get(1..)?.to_vec(),
         _ => return None,
     };
     let ty = string_literal(args.first()?)?;
-    let names: Vec<String> =
-        args[1..].iter().map(|a| string_literal(a).unwrap_or_else(|| format!("[{}]", a.trim()))).collect();
+    let names: Vec<String> = args[1..]
+        .iter()
+        .map(|a| string_literal(a).unwrap_or_else(|| format!("[{}]", a.trim())))
+        .collect();
     if names.is_empty() {
         return None;
     }
-    Some(Target::Id((ty.to_ascii_lowercase(), names.join("/").to_ascii_lowercase())))
+    Some(Target::Id((
+        ty.to_ascii_lowercase(),
+        names.join("/").to_ascii_lowercase(),
+    )))
 }
 
 /// Splits `name(arg, arg, ...)` at top-level commas, respecting quotes and nesting.
@@ -809,15 +1000,25 @@ fn collect_parameter_uses(value: &Value, used: &mut BTreeSet<String>) {
 
 /// No output may expose a secret: ARM outputs are readable by anyone who can read the deployment.
 fn check_outputs(template: &Map<String, Value>, path: &str, messages: &mut Vec<String>) {
-    let Some(outputs) = template.get("outputs").and_then(Value::as_object) else { return };
+    let Some(outputs) = template.get("outputs").and_then(Value::as_object) else {
+        return;
+    };
     for (name, output) in outputs {
-        let secure =
-            output.get("type").and_then(Value::as_str).is_some_and(|t| t.to_ascii_lowercase().starts_with("secure"));
-        let value = output.get("value").map(Value::to_string).unwrap_or_default().to_ascii_lowercase();
+        let secure = output
+            .get("type")
+            .and_then(Value::as_str)
+            .is_some_and(|t| t.to_ascii_lowercase().starts_with("secure"));
+        let value = output
+            .get("value")
+            .map(Value::to_string)
+            .unwrap_or_default()
+            .to_ascii_lowercase();
         if !secure
             && (value.contains("listkeys(") || value.contains("listsecrets(") || value.contains("connectionstring"))
         {
-            messages.push(format!("{path}.outputs.{name}: the output exposes a key or connection string"));
+            messages.push(format!(
+                "{path}.outputs.{name}: the output exposes a key or connection string"
+            ));
         }
     }
 }
@@ -834,9 +1035,16 @@ mod tests {
         for (ty, api) in [
             ("Microsoft.SignalRService/signalR", "2024-03-01"),
             ("Microsoft.Web/sites", "2024-11-01"),
-            ("Microsoft.Storage/storageAccounts/blobServices/containers", "2025-08-01"),
+            (
+                "Microsoft.Storage/storageAccounts/blobServices/containers",
+                "2025-08-01",
+            ),
         ] {
-            assert!(reg.resources.contains_key(&("resourceDefinitions", ty.to_string(), api.to_string())), "{ty}");
+            assert!(
+                reg.resources
+                    .contains_key(&("resourceDefinitions", ty.to_string(), api.to_string())),
+                "{ty}"
+            );
         }
         assert!(reg.resources.contains_key(&(
             "subscription_resourceDefinitions",
@@ -878,7 +1086,10 @@ mod tests {
         ws["properties"]["retentionInDays"] = json!("[[parameters('days')]");
         let problems = check_template(&rg_template(json!([ws])));
         assert_eq!(problems.len(), 1, "{problems:?}");
-        assert!(problems[0].contains("retentionInDays") && problems[0].contains("expected integer"), "{problems:?}");
+        assert!(
+            problems[0].contains("retentionInDays") && problems[0].contains("expected integer"),
+            "{problems:?}"
+        );
     }
 
     #[test]
@@ -889,7 +1100,10 @@ mod tests {
         ws["metadata"] = json!(["CKV_AZURE_1:why"]);
         let problems = check_template(&rg_template(json!([ws])));
         assert_eq!(problems.len(), 1, "{problems:?}");
-        assert!(problems[0].contains("`metadata`") && problems[0].contains("expected object, found"), "{problems:?}");
+        assert!(
+            problems[0].contains("`metadata`") && problems[0].contains("expected object, found"),
+            "{problems:?}"
+        );
     }
 
     #[test]
@@ -898,7 +1112,9 @@ mod tests {
         ws["properties"]["sku"] = json!({"nmae": "PerGB2018"});
         let problems = check_template(&rg_template(json!([ws])));
         assert_eq!(problems.len(), 2, "{problems:?}"); // the typo, and the missing `name`
-        assert!(problems.iter().any(|p| p.contains("`properties.sku.nmae`") && p.contains("not a known property")));
+        assert!(problems
+            .iter()
+            .any(|p| p.contains("`properties.sku.nmae`") && p.contains("not a known property")));
         assert!(problems.iter().any(|p| p.contains("required property `name`")));
         assert!(problems[0].contains("Microsoft.OperationalInsights/workspaces `log-a`"));
     }
@@ -926,11 +1142,17 @@ mod tests {
     fn scope_and_api_version_are_checked() {
         let rg = json!({"type": "Microsoft.Resources/resourceGroups", "apiVersion": "2025-04-01", "name": "rg", "location": "eastus", "properties": {}});
         let problems = check_template(&rg_template(json!([rg])));
-        assert!(problems[0].contains("cannot be deployed at resource group scope"), "{problems:?}");
+        assert!(
+            problems[0].contains("cannot be deployed at resource group scope"),
+            "{problems:?}"
+        );
         let mut ws = workspace();
         ws["apiVersion"] = json!("2015-11-01-preview");
         let problems = check_template(&rg_template(json!([ws])));
-        assert!(problems[0].contains("no embedded schema for apiVersion `2015-11-01-preview`"), "{problems:?}");
+        assert!(
+            problems[0].contains("no embedded schema for apiVersion `2015-11-01-preview`"),
+            "{problems:?}"
+        );
     }
 
     #[test]
@@ -940,7 +1162,9 @@ mod tests {
         let problems = check_template(&rg_template(json!([workspace(), second])));
         assert_eq!(problems.len(), 2, "{problems:?}");
         assert!(problems.iter().any(|p| p.contains("also declared at")));
-        assert!(problems.iter().any(|p| p.contains("dependsOn[0]") && p.contains("names no resource")));
+        assert!(problems
+            .iter()
+            .any(|p| p.contains("dependsOn[0]") && p.contains("names no resource")));
     }
 
     #[test]
@@ -953,7 +1177,9 @@ mod tests {
         let problems = check_template(&t);
         assert_eq!(problems.len(), 4, "{problems:?}");
         assert!(problems.iter().any(|p| p.contains("`contentVersion` is missing")));
-        assert!(problems.iter().any(|p| p.contains("`outputz` is not a template property")));
+        assert!(problems
+            .iter()
+            .any(|p| p.contains("`outputz` is not a template property")));
         assert!(problems.iter().any(|p| p.contains("exposes a key")));
         assert!(problems.iter().any(|p| p.contains("parameters('missing')")));
     }
@@ -966,7 +1192,10 @@ mod tests {
         };
         assert_eq!(
             key("[resourceId('Microsoft.Storage/storageAccounts/blobServices/containers', 'st', 'default', 'c')]"),
-            Some(("microsoft.storage/storageaccounts/blobservices/containers".into(), "st/default/c".into()))
+            Some((
+                "microsoft.storage/storageaccounts/blobservices/containers".into(),
+                "st/default/c".into()
+            ))
         );
         assert_eq!(
             key("[subscriptionResourceId('Microsoft.Resources/resourceGroups', 'rg-o''k')]"),
@@ -998,11 +1227,22 @@ mod tests {
                 }],
             })
         };
-        assert_eq!(check_template(&deployment(inner.clone(), "Inner", json!({}))), Vec::<String>::new());
-        let ok = deployment(inner_with_param.clone(), "Inner", json!({"location": {"value": "eastus"}}));
+        assert_eq!(
+            check_template(&deployment(inner.clone(), "Inner", json!({}))),
+            Vec::<String>::new()
+        );
+        let ok = deployment(
+            inner_with_param.clone(),
+            "Inner",
+            json!({"location": {"value": "eastus"}}),
+        );
         assert_eq!(check_template(&ok), Vec::<String>::new());
 
-        let problems = check_template(&deployment(inner_with_param.clone(), "Outer", json!({"other": {"value": 1}})));
+        let problems = check_template(&deployment(
+            inner_with_param.clone(),
+            "Outer",
+            json!({"other": {"value": 1}}),
+        ));
         assert_eq!(problems.len(), 3, "{problems:?}");
         assert!(problems.iter().any(|p| p.contains("must be `Inner`")));
         assert!(problems.iter().any(|p| p.contains("passes `other`")));

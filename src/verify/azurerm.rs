@@ -137,9 +137,7 @@ fn schemas() -> &'static Result<Schemas, String> {
             .map(|(name, text)| {
                 serde_json::from_str::<SchemaFile>(text)
                     .map(|file| (*name, file.block))
-                    .map_err(|e| {
-                        format!("schemas/azurerm/{name}.json is not a provider schema: {e}")
-                    })
+                    .map_err(|e| format!("schemas/azurerm/{name}.json is not a provider schema: {e}"))
             })
             .collect()
     })
@@ -314,8 +312,7 @@ fn hcl_node(body: &Body, top: bool) -> Node {
         if top && META_ATTRIBUTES.contains(&attr.key()) {
             continue;
         }
-        node.attrs
-            .push((attr.key().to_string(), hcl_lit(attr.expr())));
+        node.attrs.push((attr.key().to_string(), hcl_lit(attr.expr())));
     }
     for block in body.blocks() {
         let ident = block.identifier();
@@ -324,15 +321,10 @@ fn hcl_node(body: &Body, top: bool) -> Node {
         }
         if ident == "dynamic" {
             let Some(label) = block.labels().first() else {
-                node.problems
-                    .push("`dynamic` block without a label".to_string());
+                node.problems.push("`dynamic` block without a label".to_string());
                 continue;
             };
-            let content: Vec<_> = block
-                .body()
-                .blocks()
-                .filter(|b| b.identifier() == "content")
-                .collect();
+            let content: Vec<_> = block.body().blocks().filter(|b| b.identifier() == "content").collect();
             let [content] = content[..] else {
                 node.problems.push(format!(
                     "`dynamic \"{}\"` needs exactly one `content` block",
@@ -381,9 +373,7 @@ fn json_lit(value: &Value) -> Lit {
         Value::String(s) if json_string_is_literal(s) => Lit::String,
         Value::String(_) => Lit::Unknown,
         Value::Array(items) => Lit::List(items.iter().map(json_lit).collect()),
-        Value::Object(map) => {
-            Lit::Object(map.iter().map(|(k, v)| (k.clone(), json_lit(v))).collect())
-        }
+        Value::Object(map) => Lit::Object(map.iter().map(|(k, v)| (k.clone(), json_lit(v))).collect()),
     }
 }
 
@@ -412,8 +402,7 @@ fn json_node(body: &serde_json::Map<String, Value>, schema: &BlockSchema, top: b
                     continue;
                 };
                 let Some(content) = spec.get("content").and_then(Value::as_object) else {
-                    node.problems
-                        .push(format!("`dynamic.{name}` has no `content` object"));
+                    node.problems.push(format!("`dynamic.{name}` has no `content` object"));
                     continue;
                 };
                 node.blocks.push(NodeBlock {
@@ -434,9 +423,9 @@ fn json_node(body: &serde_json::Map<String, Value>, schema: &BlockSchema, top: b
                         name: key.clone(),
                         body: json_node(obj, &nested.block, false),
                     }),
-                    None => node.problems.push(format!(
-                        "`{key}` is a block and needs a JSON object, found {item}"
-                    )),
+                    None => node
+                        .problems
+                        .push(format!("`{key}` is a block and needs a JSON object, found {item}")),
                 }
             }
             continue;
@@ -471,10 +460,7 @@ fn check_node(address: &str, path: &str, node: &Node, schema: &BlockSchema, out:
         }
         let Some(attr) = schema.attributes.get(name) else {
             if schema.block_types.contains_key(name) {
-                out.push(format!(
-                    "`{address}`: `{}` is a block, not an attribute",
-                    at(name)
-                ));
+                out.push(format!("`{address}`: `{}` is a block, not an attribute", at(name)));
             } else {
                 out.push(format!("`{address}`: unknown attribute `{}`", at(name)));
             }
@@ -499,10 +485,7 @@ fn check_node(address: &str, path: &str, node: &Node, schema: &BlockSchema, out:
     }
     for (name, attr) in &schema.attributes {
         if attr.required && !set.contains(name.as_str()) {
-            out.push(format!(
-                "`{address}`: missing required attribute `{}`",
-                at(name)
-            ));
+            out.push(format!("`{address}`: missing required attribute `{}`", at(name)));
         }
     }
     let mut counts: BTreeMap<&str, u64> = BTreeMap::new();
@@ -544,13 +527,7 @@ fn check_node(address: &str, path: &str, node: &Node, schema: &BlockSchema, out:
 
 /// Compares a literal with a cty type in `providers schema -json` form.
 fn check_type(value: &Lit, ty: &Value) -> Result<(), String> {
-    let mismatch = || {
-        Err(format!(
-            "expects {}, found {}",
-            cty_name(ty),
-            value.describe()
-        ))
-    };
+    let mismatch = || Err(format!("expects {}, found {}", cty_name(ty), value.describe()));
     match (value, ty) {
         (Lit::Unknown | Lit::Null, _) => Ok(()),
         (_, Value::String(t)) if t == "dynamic" => Ok(()),
@@ -562,22 +539,19 @@ fn check_type(value: &Lit, ty: &Value) -> Result<(), String> {
             let kind = parts.first().and_then(Value::as_str).unwrap_or("");
             let inner = parts.get(1).unwrap_or(&Value::Null);
             match (kind, value) {
-                ("list" | "set", Lit::List(items)) => items.iter().try_for_each(|item| {
-                    check_type(item, inner).map_err(|m| format!("element {m}"))
-                }),
+                ("list" | "set", Lit::List(items)) => items
+                    .iter()
+                    .try_for_each(|item| check_type(item, inner).map_err(|m| format!("element {m}"))),
                 ("tuple", Lit::List(items)) => {
                     let types = inner.as_array().map(Vec::as_slice).unwrap_or(&[]);
                     if types.len() != items.len() {
                         return mismatch();
                     }
-                    items
-                        .iter()
-                        .zip(types)
-                        .try_for_each(|(item, t)| check_type(item, t))
+                    items.iter().zip(types).try_for_each(|(item, t)| check_type(item, t))
                 }
-                ("map", Lit::Object(entries)) => entries.iter().try_for_each(|(k, v)| {
-                    check_type(v, inner).map_err(|m| format!("key `{k}` {m}"))
-                }),
+                ("map", Lit::Object(entries)) => entries
+                    .iter()
+                    .try_for_each(|(k, v)| check_type(v, inner).map_err(|m| format!("key `{k}` {m}"))),
                 ("object", Lit::Object(entries)) => {
                     let fields = inner.as_object();
                     entries

@@ -16,19 +16,37 @@ pub fn verify(artifacts: &[Artifact]) -> anyhow::Result<()> {
     let mut problems = Vec::new();
     if let Some(a) = artifacts.iter().find(|a| a.path == "terraform/main.tf") {
         let body: hcl::Body = hcl::from_str(&a.contents).context("terraform/main.tf does not parse")?;
-        problems.extend(azurerm::check_hcl(&body).into_iter().map(|p| format!("terraform/main.tf: {p}")));
+        problems.extend(
+            azurerm::check_hcl(&body)
+                .into_iter()
+                .map(|p| format!("terraform/main.tf: {p}")),
+        );
     }
     if let Some(a) = artifacts.iter().find(|a| a.path == "terraform-json/main.tf.json") {
-        let doc: serde_json::Value = serde_json::from_str(&a.contents).context("terraform-json/main.tf.json is not JSON")?;
-        problems.extend(azurerm::check_json(&doc).into_iter().map(|p| format!("terraform-json/main.tf.json: {p}")));
+        let doc: serde_json::Value =
+            serde_json::from_str(&a.contents).context("terraform-json/main.tf.json is not JSON")?;
+        problems.extend(
+            azurerm::check_json(&doc)
+                .into_iter()
+                .map(|p| format!("terraform-json/main.tf.json: {p}")),
+        );
     }
     let template = artifacts.iter().find(|a| a.path == "arm/azuredeploy.json");
     if let Some(t) = template {
         let doc: serde_json::Value = serde_json::from_str(&t.contents).context("arm/azuredeploy.json is not JSON")?;
-        problems.extend(arm::check_template(&doc).into_iter().map(|p| format!("arm/azuredeploy.json: {p}")));
+        problems.extend(
+            arm::check_template(&doc)
+                .into_iter()
+                .map(|p| format!("arm/azuredeploy.json: {p}")),
+        );
         if let Some(p) = artifacts.iter().find(|a| a.path == "arm/azuredeploy.parameters.json") {
-            let params: serde_json::Value = serde_json::from_str(&p.contents).context("arm/azuredeploy.parameters.json is not JSON")?;
-            problems.extend(arm::check_parameters(&params, &doc).into_iter().map(|p| format!("arm/azuredeploy.parameters.json: {p}")));
+            let params: serde_json::Value =
+                serde_json::from_str(&p.contents).context("arm/azuredeploy.parameters.json is not JSON")?;
+            problems.extend(
+                arm::check_parameters(&params, &doc)
+                    .into_iter()
+                    .map(|p| format!("arm/azuredeploy.parameters.json: {p}")),
+            );
         }
     }
     if problems.is_empty() {

@@ -60,7 +60,10 @@ pub fn tree(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
             if e.path().is_dir() {
                 stack.push(e.path());
             } else {
-                out.push((e.path().strip_prefix(dir).unwrap().to_path_buf(), fs::read(e.path()).unwrap()));
+                out.push((
+                    e.path().strip_prefix(dir).unwrap().to_path_buf(),
+                    fs::read(e.path()).unwrap(),
+                ));
             }
         }
     }

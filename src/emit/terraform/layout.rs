@@ -42,9 +42,7 @@ fn shape(line: &str) -> LineShape {
         if in_str {
             match b {
                 b'\\' => i += 1,
-                b'$' | b'%' if bytes.get(i + 1) == Some(&b) && bytes.get(i + 2) == Some(&b'{') => {
-                    i += 2
-                }
+                b'$' | b'%' if bytes.get(i + 1) == Some(&b) && bytes.get(i + 2) == Some(&b'{') => i += 2,
                 b'$' | b'%' if bytes.get(i + 1) == Some(&b'{') => {
                     stack.push(Ctx::Interp);
                     net += 1;
@@ -80,10 +78,7 @@ fn shape(line: &str) -> LineShape {
             b'=' if assign.is_none() => {
                 let prev = if i > 0 { bytes[i - 1] } else { b' ' };
                 let next = bytes.get(i + 1).copied().unwrap_or(b' ');
-                if !matches!(prev, b'=' | b'!' | b'<' | b'>')
-                    && !matches!(next, b'=' | b'>')
-                    && i > 0
-                {
+                if !matches!(prev, b'=' | b'!' | b'<' | b'>') && !matches!(next, b'=' | b'>') && i > 0 {
                     assign = Some(i);
                     net = 0;
                 }
@@ -136,11 +131,7 @@ pub fn canonical(text: &str) -> String {
                 )
             })
             .collect();
-        let width = leads
-            .iter()
-            .map(|(lead, _)| columns(lead))
-            .max()
-            .unwrap_or(0);
+        let width = leads.iter().map(|(lead, _)| columns(lead)).max().unwrap_or(0);
         for (n, (lead, rest)) in (start..i).zip(leads) {
             let pad = width - columns(&lead) + 1;
             lines[n] = format!("{lead}{}= {rest}", " ".repeat(pad));
@@ -162,20 +153,14 @@ pub fn canonical(text: &str) -> String {
 /// address (`azurerm_x.main`, `data.azurerm_x.main`). hcl-rs bodies cannot carry
 /// comments, so scanner directives such as `#checkov:skip=CKV_AZURE_1:reason` are
 /// added to the rendered text; `terraform fmt` keeps such lines as they are.
-pub fn insert_comments(
-    text: &str,
-    comments: &std::collections::BTreeMap<String, Vec<String>>,
-) -> String {
+pub fn insert_comments(text: &str, comments: &std::collections::BTreeMap<String, Vec<String>>) -> String {
     let mut out = String::with_capacity(text.len());
     for line in text.split_inclusive('\n') {
         let Some((address, empty)) = header_address(line.trim_end()) else {
             out.push_str(line);
             continue;
         };
-        let notes = comments
-            .get(&address)
-            .map(Vec::as_slice)
-            .unwrap_or_default();
+        let notes = comments.get(&address).map(Vec::as_slice).unwrap_or_default();
         if notes.is_empty() {
             out.push_str(line);
             continue;
@@ -190,10 +175,7 @@ pub fn insert_comments(
         );
         out.push('\n');
         for comment in notes {
-            let one_line: String = comment
-                .chars()
-                .map(|c| if c.is_control() { ' ' } else { c })
-                .collect();
+            let one_line: String = comment.chars().map(|c| if c.is_control() { ' ' } else { c }).collect();
             out.push_str("  #");
             out.push_str(one_line.trim_end());
             out.push('\n');
@@ -242,7 +224,8 @@ mod tests {
 
     #[test]
     fn strings_and_interpolations_do_not_confuse_the_lexer() {
-        let input = "x = \"a = { [ $${b} %%{c} \\\" ${d[0]} {  }\"\nlonger = f(\"=\", [1])\ncount = var.on == true ? 1 : 0\n";
+        let input =
+            "x = \"a = { [ $${b} %%{c} \\\" ${d[0]} {  }\"\nlonger = f(\"=\", [1])\ncount = var.on == true ? 1 : 0\n";
         let want = "x      = \"a = { [ $${b} %%{c} \\\" ${d[0]} {  }\"\nlonger = f(\"=\", [1])\ncount  = var.on == true ? 1 : 0\n";
         assert_eq!(canonical(input), want);
     }
@@ -250,12 +233,9 @@ mod tests {
     #[test]
     fn comments_go_to_the_top_of_the_named_blocks() {
         let text = "data \"a\" \"b\" {}\n\nresource \"t\" \"main\" {\n  x = 1\n}\n";
-        let comments = [(
-            "t.main".to_string(),
-            vec!["checkov:skip=CKV_X:why\nnot".to_string()],
-        )]
-        .into_iter()
-        .collect();
+        let comments = [("t.main".to_string(), vec!["checkov:skip=CKV_X:why\nnot".to_string()])]
+            .into_iter()
+            .collect();
         let want = "data \"a\" \"b\" {}\n\nresource \"t\" \"main\" {\n  #checkov:skip=CKV_X:why not\n  x = 1\n}\n";
         assert_eq!(super::insert_comments(text, &comments), want);
         let comments = [("data.a.b".to_string(), vec![" note".to_string()])]

@@ -3,13 +3,11 @@
 use anyhow::{bail, Context};
 use hcl::{Block, BlockBuilder, Expression};
 
-use super::syntax::{
-    bool, call, cond, interp, lit, num, reference, root, string_map, strings, template, text, var,
-};
+use super::syntax::{bool, call, cond, interp, lit, num, reference, root, string_map, strings, template, text, var};
 use super::{CLIENT_CONFIG, HOST_KEYS, UPSTREAM_SWITCH};
 use crate::graph::{
-    FunctionApp, FunctionPlan, NetworkAcl, ResId, Resource, ResourceGraph, RoleAssignment,
-    Settings, SignalR, StorageAuth, UpstreamAuth,
+    FunctionApp, FunctionPlan, NetworkAcl, ResId, Resource, ResourceGraph, RoleAssignment, Settings, SignalR,
+    StorageAuth, UpstreamAuth,
 };
 
 /// The azurerm resource type of a graph node.
@@ -106,12 +104,8 @@ pub fn resource_block(graph: &ResourceGraph, resource: &Resource) -> anyhow::Res
                 .add_attribute(("sku", lit(&law.sku)))
                 .add_attribute(("retention_in_days", num(law.retention_days)));
             if let Some(quota) = law.daily_quota_gb {
-                let n = hcl::Number::from_f64(quota).with_context(|| {
-                    format!(
-                        "daily quota `{quota}` of {} is not finite",
-                        resource.id.address()
-                    )
-                })?;
+                let n = hcl::Number::from_f64(quota)
+                    .with_context(|| format!("daily quota `{quota}` of {} is not finite", resource.id.address()))?;
                 b = b.add_attribute(("daily_quota_gb", Expression::Number(n)));
             }
             tags(b, resource).build()
@@ -131,10 +125,7 @@ pub fn resource_block(graph: &ResourceGraph, resource: &Resource) -> anyhow::Res
                 .add_attribute(("account_kind", lit(&st.kind)))
                 .add_attribute(("min_tls_version", lit(&st.min_tls_version)))
                 .add_attribute(("https_traffic_only_enabled", bool(st.https_only)))
-                .add_attribute((
-                    "allow_nested_items_to_be_public",
-                    bool(st.allow_blob_public_access),
-                ));
+                .add_attribute(("allow_nested_items_to_be_public", bool(st.allow_blob_public_access)));
             tags(b, resource).build()
         }
         Settings::PackageContainer(c) => start(resource)
@@ -157,19 +148,14 @@ pub fn resource_block(graph: &ResourceGraph, resource: &Resource) -> anyhow::Res
     Ok(block)
 }
 
-fn function_app(
-    graph: &ResourceGraph,
-    resource: &Resource,
-    app: &FunctionApp,
-) -> anyhow::Result<Block> {
+fn function_app(graph: &ResourceGraph, resource: &Resource, app: &FunctionApp) -> anyhow::Result<Block> {
     if app.runtime != "python" {
         bail!(
             "runtime `{}` has no azurerm application stack in sigc (only `python`)",
             app.runtime
         );
     }
-    let mut b = placed(graph, resource)?
-        .add_attribute(("service_plan_id", attr(graph, app.service_plan, &["id"])?));
+    let mut b = placed(graph, resource)?.add_attribute(("service_plan_id", attr(graph, app.service_plan, &["id"])?));
     let mut settings = app.app_settings.clone();
     match (&app.flex, app.plan) {
         (Some(flex), FunctionPlan::FC1) => {
@@ -186,10 +172,7 @@ fn function_app(
                 .add_attribute(("storage_container_endpoint", endpoint))
                 .add_attribute(("storage_authentication_type", lit(auth)));
             if app.storage_auth == StorageAuth::AccessKey {
-                b = b.add_attribute((
-                    "storage_access_key",
-                    attr(graph, app.storage, &["primary_access_key"])?,
-                ));
+                b = b.add_attribute(("storage_access_key", attr(graph, app.storage, &["primary_access_key"])?));
             }
             b = b
                 .add_attribute(("runtime_name", lit(&app.runtime)))
@@ -210,10 +193,7 @@ fn function_app(
                     b = b.add_attribute(("storage_uses_managed_identity", bool(true)))
                 }
             }
-            b = b.add_attribute((
-                "functions_extension_version",
-                lit(&app.functions_extension_version),
-            ));
+            b = b.add_attribute(("functions_extension_version", lit(&app.functions_extension_version)));
             if let Some(share) = &app.content_share {
                 settings.insert("WEBSITE_CONTENTSHARE".to_string(), share.clone());
             }
@@ -237,19 +217,14 @@ fn function_app(
         .add_attribute(("minimum_tls_version", lit(&app.min_tls_version)))
         .add_attribute(("scm_minimum_tls_version", lit(&app.scm_min_tls_version)))
         .add_attribute(("http2_enabled", bool(app.http2_enabled)))
-        .add_attribute((
-            "remote_debugging_enabled",
-            bool(app.remote_debugging_enabled),
-        ));
+        .add_attribute(("remote_debugging_enabled", bool(app.remote_debugging_enabled)));
     // The Flex resource has no `ftps_state` (see its schema in schemas/azurerm/).
     if !app.plan.is_flex() {
-        site = site
-            .add_attribute(("ftps_state", lit(&app.ftps_state)))
-            .add_block(
-                Block::builder("application_stack")
-                    .add_attribute(("python_version", lit(&app.runtime_version)))
-                    .build(),
-            );
+        site = site.add_attribute(("ftps_state", lit(&app.ftps_state))).add_block(
+            Block::builder("application_stack")
+                .add_attribute(("python_version", lit(&app.runtime_version)))
+                .build(),
+        );
     }
     if !app.cors_allowed_origins.is_empty() {
         site = site.add_block(
@@ -258,9 +233,7 @@ fn function_app(
                 .build(),
         );
     }
-    Ok(b.add_block(site.build())
-        .add_block(identity_block())
-        .build())
+    Ok(b.add_block(site.build()).add_block(identity_block()).build())
 }
 
 fn signalr(graph: &ResourceGraph, resource: &Resource, s: &SignalR) -> anyhow::Result<Block> {
@@ -270,10 +243,7 @@ fn signalr(graph: &ResourceGraph, resource: &Resource, s: &SignalR) -> anyhow::R
         .add_attribute(("messaging_logs_enabled", bool(s.messaging_logs)))
         .add_attribute(("http_request_logs_enabled", bool(s.http_request_logs)))
         .add_attribute(("local_auth_enabled", bool(s.local_auth)))
-        .add_attribute((
-            "public_network_access_enabled",
-            bool(s.public_network_access),
-        ))
+        .add_attribute(("public_network_access_enabled", bool(s.public_network_access)))
         .add_attribute((
             "serverless_connection_timeout_in_seconds",
             num(s.serverless_connection_timeout_seconds),
@@ -338,11 +308,7 @@ fn signalr(graph: &ResourceGraph, resource: &Resource, s: &SignalR) -> anyhow::R
     Ok(b.build())
 }
 
-fn network_acl(
-    graph: &ResourceGraph,
-    resource: &Resource,
-    acl: &NetworkAcl,
-) -> anyhow::Result<Block> {
+fn network_acl(graph: &ResourceGraph, resource: &Resource, acl: &NetworkAcl) -> anyhow::Result<Block> {
     let mut public = Block::builder("public_network");
     if !acl.public_allow.is_empty() {
         public = public.add_attribute(("allowed_request_types", strings(&acl.public_allow)));
@@ -359,11 +325,7 @@ fn network_acl(
 
 /// Role assignment with a deterministic name: `uuidv5("url", "<scope>/<principal>/<role>")`,
 /// so a re-apply never creates a second assignment (facts pitfall P12).
-fn role_assignment(
-    graph: &ResourceGraph,
-    resource: &Resource,
-    ra: &RoleAssignment,
-) -> anyhow::Result<Block> {
+fn role_assignment(graph: &ResourceGraph, resource: &Resource, ra: &RoleAssignment) -> anyhow::Result<Block> {
     let scope = attr(graph, ra.scope, &["id"])?;
     let principal = principal_id(graph, ra.principal)?;
     let seed = template(vec![

@@ -1,9 +1,7 @@
 //! Small constructors over hcl-rs's expression types, so the resource builders read
 //! like the HCL they produce without ever assembling HCL text.
 
-use hcl::expr::{
-    Conditional, FuncCall, Object, ObjectKey, TemplateExpr, Traversal, TraversalBuilder, Variable,
-};
+use hcl::expr::{Conditional, FuncCall, Object, ObjectKey, TemplateExpr, Traversal, TraversalBuilder, Variable};
 use hcl::template::Template;
 use hcl::{Expression, Identifier};
 
@@ -110,15 +108,13 @@ pub fn template(parts: Vec<Part>) -> anyhow::Result<Expression> {
             Part::Lit(s) => raw.push_str(&quoted_literal(&s)),
             Part::Expr(e) => {
                 let one = Template::new().add_interpolation(e);
-                let text = hcl::format::to_string(&one)
-                    .map_err(|e| anyhow::anyhow!("formatting a string template: {e}"))?;
+                let text =
+                    hcl::format::to_string(&one).map_err(|e| anyhow::anyhow!("formatting a string template: {e}"))?;
                 raw.push_str(&text);
             }
         }
     }
-    Ok(Expression::TemplateExpr(Box::new(
-        TemplateExpr::QuotedString(raw),
-    )))
+    Ok(Expression::TemplateExpr(Box::new(TemplateExpr::QuotedString(raw))))
 }
 
 /// Escapes text for the inside of an HCL quoted template: backslash, quote and
@@ -167,15 +163,10 @@ pub fn unquote_literal(s: &str) -> anyhow::Result<String> {
                     .then(|| u32::from_str_radix(&hex, 16).ok())
                     .flatten()
                     .and_then(char::from_u32)
-                    .ok_or_else(|| {
-                        anyhow::anyhow!("invalid escape `\\{u}{hex}` in a template literal")
-                    })?;
+                    .ok_or_else(|| anyhow::anyhow!("invalid escape `\\{u}{hex}` in a template literal"))?;
                 out.push(code);
             }
-            other => anyhow::bail!(
-                "invalid escape `\\{}` in a template literal",
-                other.unwrap_or(' ')
-            ),
+            other => anyhow::bail!("invalid escape `\\{}` in a template literal", other.unwrap_or(' ')),
         }
     }
     Ok(out)

@@ -33,7 +33,11 @@ fn check(cx: &mut RuleCx<'_>) {
         _ => (&acl.public_deny, "public_deny"),
     };
     if let Some(first) = wrong.value.first().filter(|_| wrong.explicit) {
-        let keep = if list == "public_allow" { "public_deny" } else { "public_allow" };
+        let keep = if list == "public_allow" {
+            "public_deny"
+        } else {
+            "public_allow"
+        };
         let d = cx
             .diagnostic(format!(
                 "`{list}` cannot list request types when `default_action = \"{}\"`",
@@ -49,7 +53,9 @@ fn check(cx: &mut RuleCx<'_>) {
                     format!("`default_action` defaults to `{}`", acl.default_action.value)
                 },
             )
-            .help(format!("move the request types to `{keep}` with the opposite meaning, or change `default_action`"));
+            .help(format!(
+                "move the request types to `{keep}` with the opposite meaning, or change `default_action`"
+            ));
         cx.emit(d);
     }
     for allowed in &acl.public_allow.value {

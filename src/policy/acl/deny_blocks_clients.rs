@@ -44,18 +44,31 @@ fn check(cx: &mut RuleCx<'_>) {
     }
     let mut needed = vec![(&nacl.client, "browsers and other clients cannot connect")];
     if s.service_mode.value == nacl.serverless_mode {
-        needed.push((&nacl.rest_api, "the function app's SignalR output bindings cannot call the REST API"));
+        needed.push((
+            &nacl.rest_api,
+            "the function app's SignalR output bindings cannot call the REST API",
+        ));
     }
     if acl.default_action.value == "Deny" {
         // One finding for the list, naming every missing type: they share one span.
-        let missing: Vec<_> =
-            needed.into_iter().filter(|(kind, _)| !acl.public_allow.value.iter().any(|t| &t.value == *kind)).collect();
+        let missing: Vec<_> = needed
+            .into_iter()
+            .filter(|(kind, _)| !acl.public_allow.value.iter().any(|t| &t.value == *kind))
+            .collect();
         if missing.is_empty() {
             return;
         }
-        let kinds = missing.iter().map(|(k, _)| format!("`{k}`")).collect::<Vec<_>>().join(" and ");
+        let kinds = missing
+            .iter()
+            .map(|(k, _)| format!("`{k}`"))
+            .collect::<Vec<_>>()
+            .join(" and ");
         let whos = missing.iter().map(|(_, w)| *w).collect::<Vec<_>>().join(", and ");
-        let quoted = missing.iter().map(|(k, _)| format!("`\"{k}\"`")).collect::<Vec<_>>().join(" and ");
+        let quoted = missing
+            .iter()
+            .map(|(k, _)| format!("`\"{k}\"`"))
+            .collect::<Vec<_>>()
+            .join(" and ");
         let default_label = if acl.default_action.explicit {
             "denies every request type not listed".to_string()
         } else {
@@ -71,7 +84,9 @@ fn check(cx: &mut RuleCx<'_>) {
         return;
     }
     for (kind, who) in needed {
-        let Some(denied) = acl.public_deny.value.iter().find(|t| &t.value == kind) else { continue };
+        let Some(denied) = acl.public_deny.value.iter().find(|t| &t.value == kind) else {
+            continue;
+        };
         let d = cx
             .diagnostic(format!("the network ACL blocks `{kind}` from the internet: {who}"))
             .resource("signalr_network_acl")
@@ -94,9 +109,16 @@ mod tests {
     fn names_every_blocked_type_in_one_finding_per_span() {
         let d = run("default_action = \"Deny\"\npublic_allow = []\n");
         assert_eq!(d.len(), 1);
-        assert!(d[0].message.contains("`ClientConnection` and `RESTAPI`"), "{}", d[0].message);
+        assert!(
+            d[0].message.contains("`ClientConnection` and `RESTAPI`"),
+            "{}",
+            d[0].message
+        );
         let d = run("default_action = \"Allow\"\npublic_deny = [\"RESTAPI\", \"ClientConnection\"]\n");
         assert_eq!(d.len(), 2);
-        assert!(run("default_action = \"Deny\"\n").is_empty(), "the default list lets both in");
+        assert!(
+            run("default_action = \"Deny\"\n").is_empty(),
+            "the default list lets both in"
+        );
     }
 }

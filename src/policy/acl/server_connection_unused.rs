@@ -37,9 +37,14 @@ fn check(cx: &mut RuleCx<'_>) {
     if !acl.public_allow.explicit || s.service_mode.value != nacl.serverless_mode {
         return;
     }
-    let Some(entry) = acl.public_allow.value.iter().find(|t| t.value == nacl.server) else { return };
+    let Some(entry) = acl.public_allow.value.iter().find(|t| t.value == nacl.server) else {
+        return;
+    };
     let d = cx
-        .diagnostic(format!("`{}` is allowed from the internet, but Serverless mode has no hub servers", nacl.server))
+        .diagnostic(format!(
+            "`{}` is allowed from the internet, but Serverless mode has no hub servers",
+            nacl.server
+        ))
         .resource("signalr_network_acl")
         .primary(entry.span.clone(), "unused in Serverless mode")
         .secondary(

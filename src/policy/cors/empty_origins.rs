@@ -36,7 +36,11 @@ fn check(cx: &mut RuleCx<'_>) {
     if !list.value.is_empty() {
         return;
     }
-    let label = if list.explicit { "empty list" } else { "no `allowed_origins` here" };
+    let label = if list.explicit {
+        "empty list"
+    } else {
+        "no `allowed_origins` here"
+    };
     let d = cx
         .diagnostic("SignalR lists no CORS origins, so Azure lets every web site call it")
         .resource("signalr")

@@ -47,24 +47,46 @@ fn check(cx: &mut RuleCx<'_>) {
     }
     let sr_keys: Vec<String> = sr.value.iter().map(|o| compare_key(&o.value, cors)).collect();
     let func_keys: Vec<String> = func.value.iter().map(|o| compare_key(&o.value, cors)).collect();
-    let only_func: Vec<_> =
-        func.value.iter().zip(&func_keys).filter(|(_, k)| !sr_keys.contains(k)).map(|(o, _)| o).collect();
-    let only_sr: Vec<_> =
-        sr.value.iter().zip(&sr_keys).filter(|(_, k)| !func_keys.contains(k)).map(|(o, _)| o).collect();
+    let only_func: Vec<_> = func
+        .value
+        .iter()
+        .zip(&func_keys)
+        .filter(|(_, k)| !sr_keys.contains(k))
+        .map(|(o, _)| o)
+        .collect();
+    let only_sr: Vec<_> = sr
+        .value
+        .iter()
+        .zip(&sr_keys)
+        .filter(|(_, k)| !func_keys.contains(k))
+        .map(|(o, _)| o)
+        .collect();
     let quote = |list: &[&crate::resolve::Setting<String>]| {
-        list.iter().map(|o| format!("`{}`", o.value)).collect::<Vec<_>>().join(", ")
+        list.iter()
+            .map(|o| format!("`{}`", o.value))
+            .collect::<Vec<_>>()
+            .join(", ")
     };
     let mut d = match (only_func.first(), only_sr.first()) {
         (None, None) => return,
         (Some(first), _) => cx
-            .diagnostic(format!("the function app allows {} but SignalR does not", quote(&only_func)))
+            .diagnostic(format!(
+                "the function app allows {} but SignalR does not",
+                quote(&only_func)
+            ))
             .primary(first.span.clone(), "not in `[signalr.cors]`"),
         (None, Some(_)) => cx
-            .diagnostic(format!("SignalR allows {} but the function app does not", quote(&only_sr)))
+            .diagnostic(format!(
+                "SignalR allows {} but the function app does not",
+                quote(&only_sr)
+            ))
             .primary(func.span.clone(), format!("lacks {}", quote(&only_sr))),
     };
     if !only_func.is_empty() && !only_sr.is_empty() {
-        d = d.note(format!("SignalR also allows {}, which the function app does not", quote(&only_sr)));
+        d = d.note(format!(
+            "SignalR also allows {}, which the function app does not",
+            quote(&only_sr)
+        ));
     }
     let d = d
         .resource("function_app")

@@ -42,7 +42,9 @@ fn check(cx: &mut RuleCx<'_>) {
             if entry.value == cors.wildcard {
                 continue;
             }
-            let Err(problem) = Origin::parse(&entry.value, cors) else { continue };
+            let Err(problem) = Origin::parse(&entry.value, cors) else {
+                continue;
+            };
             let help = match (&problem.fix, problem.help) {
                 (Some(fix), _) => format!("write `{fix}`"),
                 (None, Some(help)) => help.to_string(),
@@ -57,7 +59,11 @@ fn check(cx: &mut RuleCx<'_>) {
                 .primary(entry.span.clone(), problem.label)
                 .note(format!(
                     "an origin is `scheme://host[:port]` with the scheme {}, or `{}` alone",
-                    cors.schemes.iter().map(|s| format!("`{s}`")).collect::<Vec<_>>().join(" or "),
+                    cors.schemes
+                        .iter()
+                        .map(|s| format!("`{s}`"))
+                        .collect::<Vec<_>>()
+                        .join(" or "),
                     cors.wildcard
                 ))
                 .help(help);

@@ -36,12 +36,17 @@ fn check(cx: &mut RuleCx<'_>) {
     let (env, cors) = (cx.env, &cx.limits.cors);
     for list in lists(env) {
         for entry in &list.origins.value {
-            let Ok(origin) = Origin::parse(&entry.value, cors) else { continue };
+            let Ok(origin) = Origin::parse(&entry.value, cors) else {
+                continue;
+            };
             if !origin.is_loopback(cors) {
                 continue;
             }
             let d = cx
-                .diagnostic(format!("origin `{}` in `{}` is a loopback address", entry.value, list.key))
+                .diagnostic(format!(
+                    "origin `{}` in `{}` is a loopback address",
+                    entry.value, list.key
+                ))
                 .resource(list.resource)
                 .primary(entry.span.clone(), "the visitor's own machine")
                 .help("remove it here and list it in a `profile = \"development\"` environment");

@@ -79,7 +79,12 @@ pub(crate) struct Problem {
 
 impl Problem {
     fn new(what: impl Into<String>, label: &'static str) -> Self {
-        Self { what: what.into(), label, fix: None, help: None }
+        Self {
+            what: what.into(),
+            label,
+            fix: None,
+            help: None,
+        }
     }
 
     fn help(mut self, help: &'static str) -> Self {
@@ -109,7 +114,12 @@ impl Origin {
         };
         let scheme = scheme.to_ascii_lowercase();
         if !cors.schemes.contains(&scheme) {
-            let allowed = cors.schemes.iter().map(|s| format!("`{s}`")).collect::<Vec<_>>().join(" and ");
+            let allowed = cors
+                .schemes
+                .iter()
+                .map(|s| format!("`{s}`"))
+                .collect::<Vec<_>>()
+                .join(" and ");
             return Err(Problem::new(
                 format!("uses the scheme `{scheme}`; only {allowed} origins are accepted"),
                 "unsupported scheme",
@@ -122,8 +132,11 @@ impl Origin {
             let fixed = match authority.rsplit_once('@') {
                 Some((_, after)) => Some(after.to_string()),
                 None => {
-                    let (h, port) = authority.split_once(':').map_or((authority, None), |(h, p)| (h, Some(p)));
-                    h.strip_suffix('.').map(|h| port.map_or_else(|| h.to_string(), |p| format!("{h}:{p}")))
+                    let (h, port) = authority
+                        .split_once(':')
+                        .map_or((authority, None), |(h, p)| (h, Some(p)));
+                    h.strip_suffix('.')
+                        .map(|h| port.map_or_else(|| h.to_string(), |p| format!("{h}:{p}")))
                 }
             };
             if let Some(candidate) = fixed.map(|a| format!("{scheme}://{a}")) {
@@ -195,20 +208,31 @@ pub(crate) fn compare_key(text: &str, cors: &Cors) -> String {
 
 fn parse_authority(authority: &str, cors: &Cors) -> Result<(Host, Option<u16>), Problem> {
     if authority.contains('@') {
-        return Err(Problem::new("carries user credentials (`user@`)", "credentials are not part of an origin"));
+        return Err(Problem::new(
+            "carries user credentials (`user@`)",
+            "credentials are not part of an origin",
+        ));
     }
     if authority.is_empty() {
         return Err(Problem::new("has no host", "no host"));
     }
     let (host, port) = if let Some(inner) = authority.strip_prefix('[') {
         let Some((addr, after)) = inner.split_once(']') else {
-            return Err(Problem::new("has an IPv6 address without its closing `]`", "unclosed `[`"));
+            return Err(Problem::new(
+                "has an IPv6 address without its closing `]`",
+                "unclosed `[`",
+            ));
         };
         let port = match after {
             "" => None,
             p => match p.strip_prefix(':') {
                 Some(p) => Some(p),
-                None => return Err(Problem::new(format!("has `{p}` after the IPv6 address"), "unexpected text")),
+                None => {
+                    return Err(Problem::new(
+                        format!("has `{p}` after the IPv6 address"),
+                        "unexpected text",
+                    ))
+                }
             },
         };
         let Ok(v6) = addr.parse::<Ipv6Addr>() else {
@@ -224,7 +248,10 @@ fn parse_authority(authority: &str, cors: &Cors) -> Result<(Host, Option<u16>), 
             None => (authority, None),
         };
         if port.is_some_and(|p| p.contains(':')) {
-            return Err(Problem::new("has an IPv6 address outside `[` `]`", "write IPv6 hosts as `[address]`"));
+            return Err(Problem::new(
+                "has an IPv6 address outside `[` `]`",
+                "write IPv6 hosts as `[address]`",
+            ));
         }
         (parse_host(host, cors)?, port)
     };
@@ -232,7 +259,10 @@ fn parse_authority(authority: &str, cors: &Cors) -> Result<(Host, Option<u16>), 
         None => None,
         Some("") => return Err(Problem::new("has an empty port after `:`", "empty port")),
         Some(p) if !p.bytes().all(|b| b.is_ascii_digit()) => {
-            return Err(Problem::new(format!("has the port `{p}`, which is not a number"), "invalid port"))
+            return Err(Problem::new(
+                format!("has the port `{p}`, which is not a number"),
+                "invalid port",
+            ))
         }
         Some(p) => match p.parse::<u32>() {
             Ok(n) if n >= u32::from(cors.port_min) && n <= u32::from(cors.port_max) => {
@@ -255,22 +285,35 @@ fn parse_host(host: &str, cors: &Cors) -> Result<Host, Problem> {
     }
     if host.bytes().all(|b| b.is_ascii_digit() || b == b'.') {
         return host.parse::<Ipv4Addr>().map(Host::V4).map_err(|_| {
-            Problem::new(format!("has the host `{host}`, which is not an IPv4 address"), "invalid IPv4 address")
+            Problem::new(
+                format!("has the host `{host}`, which is not an IPv4 address"),
+                "invalid IPv4 address",
+            )
         });
     }
     if !host.is_ascii() {
-        return Err(Problem::new(format!("has the host `{host}` with non-ASCII characters"), "non-ASCII host")
-            .help("write the host in its punycode (`xn--`) form"));
+        return Err(Problem::new(
+            format!("has the host `{host}` with non-ASCII characters"),
+            "non-ASCII host",
+        )
+        .help("write the host in its punycode (`xn--`) form"));
     }
     if host.len() > cors.dns_name_max_length {
         return Err(Problem::new(
-            format!("has a host of {} characters; DNS names take at most {}", host.len(), cors.dns_name_max_length),
+            format!(
+                "has a host of {} characters; DNS names take at most {}",
+                host.len(),
+                cors.dns_name_max_length
+            ),
             "host too long",
         ));
     }
     if let Some(stripped) = host.strip_suffix('.').filter(|h| !h.is_empty() && !h.ends_with('.')) {
         if parse_host(stripped, cors).is_ok() {
-            return Err(Problem::new(format!("has the host `{host}`, which ends with a dot"), "trailing dot"));
+            return Err(Problem::new(
+                format!("has the host `{host}`, which ends with a dot"),
+                "trailing dot",
+            ));
         }
     }
     for label in host.split('.') {
@@ -309,7 +352,9 @@ mod tests {
     }
 
     fn norm(s: &str) -> String {
-        parse(s).unwrap_or_else(|p| panic!("{s}: {p:?}")).normalized(&limits().cors)
+        parse(s)
+            .unwrap_or_else(|p| panic!("{s}: {p:?}"))
+            .normalized(&limits().cors)
     }
 
     #[test]
@@ -332,22 +377,54 @@ mod tests {
     #[test]
     fn rejects_non_origins_and_says_why() {
         let cases = [
-            ("https://app.example.com/", "ends with a slash", Some("https://app.example.com")),
-            ("https://app.example.com/chat?x=1", "has the path `/chat`", Some("https://app.example.com")),
+            (
+                "https://app.example.com/",
+                "ends with a slash",
+                Some("https://app.example.com"),
+            ),
+            (
+                "https://app.example.com/chat?x=1",
+                "has the path `/chat`",
+                Some("https://app.example.com"),
+            ),
             ("https://a.io?x", "has a query string", Some("https://a.io")),
             ("https://a.io#top", "has a fragment", Some("https://a.io")),
-            ("app.example.com", "is not of the form `scheme://host[:port]`", Some("https://app.example.com")),
-            ("ionic://localhost", "uses the scheme `ionic`; only `http` and `https` origins are accepted", None),
-            ("https://*.example.com", "uses a wildcard subdomain, which CORS lists do not support", None),
+            (
+                "app.example.com",
+                "is not of the form `scheme://host[:port]`",
+                Some("https://app.example.com"),
+            ),
+            (
+                "ionic://localhost",
+                "uses the scheme `ionic`; only `http` and `https` origins are accepted",
+                None,
+            ),
+            (
+                "https://*.example.com",
+                "uses a wildcard subdomain, which CORS lists do not support",
+                None,
+            ),
             ("https://a.io:0", "has the port `0`, outside 1-65535", None),
             ("https://a.io:65536", "has the port `65536`, outside 1-65535", None),
-            ("https://a.io:99999999999", "has the port `99999999999`, outside 1-65535", None),
+            (
+                "https://a.io:99999999999",
+                "has the port `99999999999`, outside 1-65535",
+                None,
+            ),
             ("https://a.io:", "has an empty port after `:`", None),
             ("https://a.io:http", "has the port `http`, which is not a number", None),
             ("https://", "has no host", None),
             ("https://:443", "has no host", None),
-            ("https://user@a.io", "carries user credentials (`user@`)", Some("https://a.io")),
-            ("https://u:p@a.io:99", "carries user credentials (`user@`)", Some("https://a.io:99")),
+            (
+                "https://user@a.io",
+                "carries user credentials (`user@`)",
+                Some("https://a.io"),
+            ),
+            (
+                "https://u:p@a.io:99",
+                "carries user credentials (`user@`)",
+                Some("https://a.io:99"),
+            ),
             (
                 "https://-a.io",
                 "has the host `-a.io`, which is not a DNS name (labels of 1-63 letters, digits and inner hyphens)",
@@ -363,14 +440,34 @@ mod tests {
                 "has the host `a_b.io`, which is not a DNS name (labels of 1-63 letters, digits and inner hyphens)",
                 None,
             ),
-            ("https://256.1.1.1", "has the host `256.1.1.1`, which is not an IPv4 address", None),
-            ("https://[::g]", "has the host `[::g]`, which is not an IPv6 address", None),
+            (
+                "https://256.1.1.1",
+                "has the host `256.1.1.1`, which is not an IPv4 address",
+                None,
+            ),
+            (
+                "https://[::g]",
+                "has the host `[::g]`, which is not an IPv6 address",
+                None,
+            ),
             ("https://[::1", "has an IPv6 address without its closing `]`", None),
             ("https://::1", "has an IPv6 address outside `[` `]`", None),
             (" https://a.io", "contains whitespace", Some("https://a.io")),
-            ("https://bücher.example", "has the host `bücher.example` with non-ASCII characters", None),
-            ("https://a.io.", "has the host `a.io.`, which ends with a dot", Some("https://a.io")),
-            ("https://a.io.:8443", "has the host `a.io.`, which ends with a dot", Some("https://a.io:8443")),
+            (
+                "https://bücher.example",
+                "has the host `bücher.example` with non-ASCII characters",
+                None,
+            ),
+            (
+                "https://a.io.",
+                "has the host `a.io.`, which ends with a dot",
+                Some("https://a.io"),
+            ),
+            (
+                "https://a.io.:8443",
+                "has the host `a.io.`, which ends with a dot",
+                Some("https://a.io:8443"),
+            ),
         ];
         for (input, what, fix) in cases {
             let p = parse(input).expect_err(input);
@@ -433,7 +530,12 @@ mod tests {
         ] {
             assert!(parse(lo).unwrap().is_loopback(cors), "{lo}");
         }
-        for not in ["https://localhost.example.com", "https://mylocalhost", "http://10.0.0.1", "http://[::2]"] {
+        for not in [
+            "https://localhost.example.com",
+            "https://mylocalhost",
+            "http://10.0.0.1",
+            "http://[::2]",
+        ] {
             assert!(!parse(not).unwrap().is_loopback(cors), "{not}");
         }
     }

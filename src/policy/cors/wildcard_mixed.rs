@@ -30,7 +30,9 @@ fn check(cx: &mut RuleCx<'_>) {
     let (env, cors) = (cx.env, &cx.limits.cors);
     for list in lists(env) {
         let origins = &list.origins.value;
-        let Some(star) = origins.iter().find(|o| o.value == cors.wildcard) else { continue };
+        let Some(star) = origins.iter().find(|o| o.value == cors.wildcard) else {
+            continue;
+        };
         let others: Vec<_> = origins.iter().filter(|o| o.value != cors.wildcard).collect();
         if others.is_empty() {
             continue;

@@ -36,7 +36,9 @@ declare_rule! {
 fn check(cx: &mut RuleCx<'_>) {
     let (env, cors) = (cx.env, &cx.limits.cors);
     for list in lists(env) {
-        let Some(star) = list.origins.value.iter().find(|o| o.value == cors.wildcard) else { continue };
+        let Some(star) = list.origins.value.iter().find(|o| o.value == cors.wildcard) else {
+            continue;
+        };
         let d = cx
             .diagnostic(format!("`{}` in `{}` lets every web site call {}", cors.wildcard, list.key, list.service))
             .resource(list.resource)

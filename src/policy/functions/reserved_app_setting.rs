@@ -44,7 +44,9 @@ declare_rule! {
 fn check(cx: &mut RuleCx<'_>) {
     for (name, _) in &cx.env.functions.app_settings {
         let reserved = RESERVED_EXACT.iter().any(|r| r.eq_ignore_ascii_case(&name.value))
-            || RESERVED_PREFIX.iter().any(|p| name.value.to_lowercase().starts_with(&p.to_lowercase()));
+            || RESERVED_PREFIX
+                .iter()
+                .any(|p| name.value.to_lowercase().starts_with(&p.to_lowercase()));
         if reserved {
             let d = cx
                 .diagnostic(format!("app setting `{}` is set by sigc", name.value))

@@ -28,12 +28,17 @@ declare_rule! {
 
 fn check(cx: &mut RuleCx<'_>) {
     let f = &cx.env.functions;
-    let Some(versions) = cx.limits.functions.python_versions.get(&f.plan.value) else { return };
+    let Some(versions) = cx.limits.functions.python_versions.get(&f.plan.value) else {
+        return;
+    };
     if versions.contains(&f.runtime_version.value) {
         return;
     }
     let d = cx
-        .diagnostic(format!("Python `{}` is not supported on plan `{}`", f.runtime_version.value, f.plan.value))
+        .diagnostic(format!(
+            "Python `{}` is not supported on plan `{}`",
+            f.runtime_version.value, f.plan.value
+        ))
         .resource("function_app")
         .primary(f.runtime_version.span.clone(), "unsupported version")
         .secondary(f.plan.span.clone(), format!("plan `{}`", f.plan.value))

@@ -32,7 +32,10 @@ fn check(cx: &mut RuleCx<'_>) {
         return;
     }
     let d = cx
-        .diagnostic(format!("Linux Consumption (`Y1`) retires on {}", cx.limits.functions.y1_retirement))
+        .diagnostic(format!(
+            "Linux Consumption (`Y1`) retires on {}",
+            cx.limits.functions.y1_retirement
+        ))
         .resource("service_plan")
         .primary(plan.span.clone(), "retiring plan")
         .note("no new language versions are added to Linux Consumption")

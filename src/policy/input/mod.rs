@@ -8,5 +8,5 @@ pub mod syntax;
 pub mod too_large;
 pub mod too_many_entries;
 pub mod unknown_key;
-pub mod wrong_type;
 pub mod unused_waiver;
+pub mod wrong_type;

@@ -37,7 +37,10 @@ fn check(cx: &mut RuleCx<'_>) {
     }
     let prefix: String = name.value.chars().take(limit).collect();
     let d = cx
-        .diagnostic(format!("function app name `{}` is {len} characters long; its host ID is cut to `{prefix}`", name.value))
+        .diagnostic(format!(
+            "function app name `{}` is {len} characters long; its host ID is cut to `{prefix}`",
+            name.value
+        ))
         .resource("function_app")
         .primary(name.span.clone(), format!("longer than {limit} characters"))
         .note("apps sharing a storage account and this prefix collide (AZFD0007)")

@@ -47,15 +47,27 @@ fn check(cx: &mut RuleCx<'_>) {
         let rule = cx.limits.name_rule(key.key());
         let len = name.value.chars().count();
         let problem = if len < rule.min_length || len > rule.max_length {
-            Some(format!("is {len} characters long; {} names take {}-{}", label(key), rule.min_length, rule.max_length))
+            Some(format!(
+                "is {len} characters long; {} names take {}-{}",
+                label(key),
+                rule.min_length,
+                rule.max_length
+            ))
         } else if !cx.limits.name_regex(key.key()).is_match(&name.value) {
-            Some(format!("does not match the {} naming rule: {}", label(key), rule.allowed))
+            Some(format!(
+                "does not match the {} naming rule: {}",
+                label(key),
+                rule.allowed
+            ))
         } else {
             None
         };
         let Some(problem) = problem else { continue };
         let (label_text, help) = match &name.source {
-            NameSource::Explicit => ("this name".to_string(), format!("change `[naming.names] {}`", key.key())),
+            NameSource::Explicit => (
+                "this name".to_string(),
+                format!("change `[naming.names] {}`", key.key()),
+            ),
             NameSource::Pattern { template, .. } => (
                 format!("renders `{}`", name.value),
                 format!(

@@ -35,20 +35,46 @@ fn check(cx: &mut RuleCx<'_>) {
         let n = name.value.as_str();
         let len = n.chars().count();
         let bad_char = t.name_forbidden_chars.iter().find(|c| n.contains(c.as_str()));
-        let reserved = t.reserved_name_prefixes.iter().find(|p| n.to_lowercase().starts_with(p.as_str()));
+        let reserved = t
+            .reserved_name_prefixes
+            .iter()
+            .find(|p| n.to_lowercase().starts_with(p.as_str()));
         let problem = if n.trim().is_empty() {
             Some(("tag name is empty".to_string(), "give the tag a name".to_string()))
         } else if let Some(c) = bad_char {
-            Some((format!("tag name `{n}` contains `{c}`"), format!("remove `{c}` from the tag name")))
-        } else if let Some(p) = reserved {
-            Some((format!("tag name `{n}` starts with the reserved prefix `{p}`"), "choose a name without the prefix".to_string()))
-        } else if SIGC_TAGS.contains(&n) {
-            Some((format!("tag `{n}` is set by sigc on every resource"), format!("remove `{n}`; sigc sets it from `[environment]`")))
-        } else if len > t.storage_name_max_length {
-            let limit = if len > t.name_max_length { t.name_max_length } else { t.storage_name_max_length };
             Some((
-                format!("tag name is {len} characters long, more than the {limit} Azure allows{}", if limit == t.storage_name_max_length { " on storage accounts" } else { "" }),
-                format!("shorten the tag name to {} characters or fewer", t.storage_name_max_length),
+                format!("tag name `{n}` contains `{c}`"),
+                format!("remove `{c}` from the tag name"),
+            ))
+        } else if let Some(p) = reserved {
+            Some((
+                format!("tag name `{n}` starts with the reserved prefix `{p}`"),
+                "choose a name without the prefix".to_string(),
+            ))
+        } else if SIGC_TAGS.contains(&n) {
+            Some((
+                format!("tag `{n}` is set by sigc on every resource"),
+                format!("remove `{n}`; sigc sets it from `[environment]`"),
+            ))
+        } else if len > t.storage_name_max_length {
+            let limit = if len > t.name_max_length {
+                t.name_max_length
+            } else {
+                t.storage_name_max_length
+            };
+            Some((
+                format!(
+                    "tag name is {len} characters long, more than the {limit} Azure allows{}",
+                    if limit == t.storage_name_max_length {
+                        " on storage accounts"
+                    } else {
+                        ""
+                    }
+                ),
+                format!(
+                    "shorten the tag name to {} characters or fewer",
+                    t.storage_name_max_length
+                ),
             ))
         } else {
             None
@@ -60,9 +86,15 @@ fn check(cx: &mut RuleCx<'_>) {
         let vlen = value.value.chars().count();
         if vlen > t.value_max_length {
             let d = cx
-                .diagnostic(format!("tag value of `{n}` is {vlen} characters long, more than the {} Azure allows", t.value_max_length))
+                .diagnostic(format!(
+                    "tag value of `{n}` is {vlen} characters long, more than the {} Azure allows",
+                    t.value_max_length
+                ))
                 .primary(value.span.clone(), "tag value")
-                .help(format!("shorten the value to {} characters or fewer", t.value_max_length));
+                .help(format!(
+                    "shorten the value to {} characters or fewer",
+                    t.value_max_length
+                ));
             cx.emit(d);
         }
     }
@@ -70,9 +102,16 @@ fn check(cx: &mut RuleCx<'_>) {
     if total > t.max_per_resource {
         if let Some((name, _)) = cx.env.tags.get(t.max_per_resource - SIGC_TAGS.len()) {
             let d = cx
-                .diagnostic(format!("{total} tags per resource, more than the {} Azure allows", t.max_per_resource))
+                .diagnostic(format!(
+                    "{total} tags per resource, more than the {} Azure allows",
+                    t.max_per_resource
+                ))
                 .primary(name.span.clone(), "first tag over the limit")
-                .note(format!("sigc adds {} tags of its own: {}", SIGC_TAGS.len(), SIGC_TAGS.join(", ")))
+                .note(format!(
+                    "sigc adds {} tags of its own: {}",
+                    SIGC_TAGS.len(),
+                    SIGC_TAGS.join(", ")
+                ))
                 .help("remove tags");
             cx.emit(d);
         }

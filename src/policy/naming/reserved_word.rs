@@ -38,8 +38,18 @@ fn check(cx: &mut RuleCx<'_>) {
             .iter()
             .find(|w| upper == **w)
             .map(|w| format!("is the reserved word `{w}`"))
-            .or_else(|| n.reserved_substring.iter().find(|w| upper.contains(w.as_str())).map(|w| format!("contains the reserved word `{w}`")))
-            .or_else(|| n.reserved_prefix.iter().find(|w| upper.starts_with(w.as_str())).map(|w| format!("starts with the reserved word `{w}`")));
+            .or_else(|| {
+                n.reserved_substring
+                    .iter()
+                    .find(|w| upper.contains(w.as_str()))
+                    .map(|w| format!("contains the reserved word `{w}`"))
+            })
+            .or_else(|| {
+                n.reserved_prefix
+                    .iter()
+                    .find(|w| upper.starts_with(w.as_str()))
+                    .map(|w| format!("starts with the reserved word `{w}`"))
+            });
         if let Some(problem) = found {
             let d = cx
                 .diagnostic(format!("name `{}` {problem}", name.value))

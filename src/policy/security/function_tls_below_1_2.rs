@@ -39,6 +39,9 @@ fn check(cx: &mut RuleCx<'_>) {
         ))
         .resource("function_app")
         .primary(tls.span.clone(), "outdated TLS version")
-        .help(format!("set `min_tls_version = \"{}\"` in `[functions]`", sec.function_min_tls_version));
+        .help(format!(
+            "set `min_tls_version = \"{}\"` in `[functions]`",
+            sec.function_min_tls_version
+        ));
     cx.emit(d);
 }

@@ -38,7 +38,11 @@ fn check(cx: &mut RuleCx<'_>) {
     if !local.value {
         return;
     }
-    let label = if local.explicit { "access keys on" } else { "`local_auth` defaults to `true`" };
+    let label = if local.explicit {
+        "access keys on"
+    } else {
+        "`local_auth` defaults to `true`"
+    };
     let d = cx
         .diagnostic("SignalR access keys are enabled, and nothing in this stack uses them")
         .resource("signalr")

@@ -44,6 +44,9 @@ fn check(cx: &mut RuleCx<'_>) {
             "Azure Storage has refused TLS versions below `{}` since {}",
             sec.storage_min_tls_version, sec.storage_legacy_tls_retired
         ))
-        .help(format!("set `min_tls_version = \"{}\"` in `[storage]`", sec.storage_min_tls_version));
+        .help(format!(
+            "set `min_tls_version = \"{}\"` in `[storage]`",
+            sec.storage_min_tls_version
+        ));
     cx.emit(d);
 }

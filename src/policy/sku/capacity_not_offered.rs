@@ -43,11 +43,17 @@ fn check(cx: &mut RuleCx<'_>) {
         .find(|&c| c >= s.capacity.value)
         .unwrap_or(*sku.capacity_allowed.last().expect("every SKU offers a capacity"));
     let d = cx
-        .diagnostic(format!("capacity `{}` is not offered by SKU `{}`", s.capacity.value, s.sku.value))
+        .diagnostic(format!(
+            "capacity `{}` is not offered by SKU `{}`",
+            s.capacity.value, s.sku.value
+        ))
         .resource("signalr")
         .primary(s.capacity.span.clone(), "unsupported unit count")
         .secondary(s.sku.span.clone(), format!("`{}` offers {offered}", s.sku.value))
-        .help(format!("set `capacity = {nearest}`, or choose a SKU that offers {} units", s.capacity.value));
+        .help(format!(
+            "set `capacity = {nearest}`, or choose a SKU that offers {} units",
+            s.capacity.value
+        ));
     cx.emit(d);
 }
 

@@ -44,12 +44,18 @@ fn check(cx: &mut RuleCx<'_>) {
         ))
         .resource("signalr")
         .primary(load.span.clone(), "declared peak")
-        .note(format!("each `{}` unit carries {} connections", s.sku.value, sku.concurrent_connections_per_unit));
+        .note(format!(
+            "each `{}` unit carries {} connections",
+            s.sku.value, sku.concurrent_connections_per_unit
+        ));
     if s.capacity.explicit {
         d = d.secondary(s.capacity.span.clone(), "capacity set here");
     }
     d = match sku.capacity_for(load.value) {
-        Some(fit) => d.help(format!("set `capacity = {fit}`, the smallest `{}` capacity that covers the load", s.sku.value)),
+        Some(fit) => d.help(format!(
+            "set `capacity = {fit}`, the smallest `{}` capacity that covers the load",
+            s.sku.value
+        )),
         None => {
             let bigger = cx
                 .limits

@@ -36,7 +36,10 @@ fn check(cx: &mut RuleCx<'_>) {
         return;
     }
     let d = cx
-        .diagnostic(format!("{} messages per day exceed the {included} that `{}` delivers", messages.value, s.sku.value))
+        .diagnostic(format!(
+            "{} messages per day exceed the {included} that `{}` delivers",
+            messages.value, s.sku.value
+        ))
         .resource("signalr")
         .primary(messages.span.clone(), "declared load")
         .secondary(s.sku.span.clone(), "no extra messages on this tier")

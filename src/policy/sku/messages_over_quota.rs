@@ -47,7 +47,11 @@ fn check(cx: &mut RuleCx<'_>) {
         ))
         .resource("signalr")
         .primary(messages.span.clone(), "declared load")
-        .note(format!("each unit includes {per_unit} messages a day; extra messages are billed per million"))
-        .help(format!("accept the overage, or raise `capacity` to {units} or more so the included messages cover it"));
+        .note(format!(
+            "each unit includes {per_unit} messages a day; extra messages are billed per million"
+        ))
+        .help(format!(
+            "accept the overage, or raise `capacity` to {units} or more so the included messages cover it"
+        ));
     cx.emit(d);
 }

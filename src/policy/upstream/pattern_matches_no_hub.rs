@@ -42,7 +42,10 @@ fn check(cx: &mut RuleCx<'_>) {
             .diagnostic(format!("upstream hub pattern `{pattern}` matches none of the hubs"))
             .resource("signalr")
             .primary(up.hub_pattern.span.clone(), "matches no hub")
-            .note(format!("the hubs are {}", hubs.iter().map(|h| format!("`{h}`")).collect::<Vec<_>>().join(", ")));
+            .note(format!(
+                "the hubs are {}",
+                hubs.iter().map(|h| format!("`{h}`")).collect::<Vec<_>>().join(", ")
+            ));
         d = match crate::diag::closest(pattern, hubs.iter().copied()) {
             Some(near) => d.help(format!("`{near}` is the closest hub")),
             None => d.help("use `*`, or hubs from `[signalr] hubs` separated by commas"),
