@@ -24,19 +24,38 @@ pub fn check_and_build(data: &[u8]) {
         Ok(c) => c,
         Err(e) => panic!("`sigc check` failed internally: {e:#}"),
     };
-    let built = match compile(&source, &Options { targets: Some(Target::ALL.to_vec()) }) {
+    let built = match compile(
+        &source,
+        &Options {
+            targets: Some(Target::ALL.to_vec()),
+        },
+    ) {
         Ok(c) => c,
         Err(e) => panic!("`sigc build --target all` failed internally: {e:#}"),
     };
-    assert_eq!(checked.diagnostics, built.diagnostics, "check and build report the same findings");
+    assert_eq!(
+        checked.diagnostics, built.diagnostics,
+        "check and build report the same findings"
+    );
 
     for d in &built.diagnostics {
-        assert!(sigc::policy::rule(&d.rule).is_some(), "diagnostic rule `{}` is registered", d.rule);
+        assert!(
+            sigc::policy::rule(&d.rule).is_some(),
+            "diagnostic rule `{}` is registered",
+            d.rule
+        );
         for label in &d.labels {
-            assert!(label.span.start <= label.span.end && label.span.end <= source.text.len(), "span {:?} inside the file", label.span);
+            assert!(
+                label.span.start <= label.span.end && label.span.end <= source.text.len(),
+                "span {:?} inside the file",
+                label.span
+            );
         }
     }
-    let report = FileReport { source: source.clone(), diagnostics: built.diagnostics.clone() };
+    let report = FileReport {
+        source: source.clone(),
+        diagnostics: built.diagnostics.clone(),
+    };
     let reports = std::slice::from_ref(&report);
     let _ = sigc::diag::human::render_file(&report, Style { color: false });
     let _ = sigc::diag::human::summary(reports, true);
@@ -53,11 +72,23 @@ pub fn check_and_build(data: &[u8]) {
     assert!(built.graph.is_some(), "a file without errors lowers into a graph");
     for target in Target::ALL {
         let prefix = format!("{}/", target.name());
-        assert!(built.artifacts.iter().any(|a| a.path.starts_with(&prefix)), "the {target} target emitted files");
+        assert!(
+            built.artifacts.iter().any(|a| a.path.starts_with(&prefix)),
+            "the {target} target emitted files"
+        );
     }
     for a in &built.artifacts {
         assert!(a.contents.ends_with('\n'), "{} ends with a newline", a.path);
     }
-    let again = compile(&source, &Options { targets: Some(Target::ALL.to_vec()) }).expect("the second build succeeds like the first");
-    assert_eq!(built.artifacts, again.artifacts, "two builds of one input are byte-identical");
+    let again = compile(
+        &source,
+        &Options {
+            targets: Some(Target::ALL.to_vec()),
+        },
+    )
+    .expect("the second build succeeds like the first");
+    assert_eq!(
+        built.artifacts, again.artifacts,
+        "two builds of one input are byte-identical"
+    );
 }
