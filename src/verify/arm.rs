@@ -580,21 +580,41 @@ pub fn check_parameters(parameters: &Value, template: &Value) -> Vec<String> {
         .collect();
     let declared = template.get("parameters").and_then(Value::as_object);
     let given = parameters.get("parameters").and_then(Value::as_object);
-    for name in given.into_iter().flat_map(|g| g.keys()) {
-        if !declared.is_some_and(|d| d.contains_key(name)) {
-            messages.push(format!(
-                "$.parameters.{name}: the template declares no parameter `{name}`"
-            ));
-        }
-    }
-    for (name, decl) in declared.into_iter().flatten() {
-        if decl.get("defaultValue").is_none() && !given.is_some_and(|g| g.contains_key(name)) {
-            messages.push(format!(
-                "$.parameters: template parameter `{name}` has no default and no value"
-            ));
-        }
+    for mismatch in parameter_mismatches(declared, given) {
+        messages.push(match mismatch {
+            Mismatch::Undeclared(name) => format!("$.parameters.{name}: the template declares no parameter `{name}`"),
+            Mismatch::Missing(name) => format!("$.parameters: template parameter `{name}` has no default and no value"),
+        });
     }
     messages
+}
+
+/// A parameter given but not declared, or declared without a default and not given.
+enum Mismatch<'a> {
+    Undeclared(&'a str),
+    Missing(&'a str),
+}
+
+/// Compares a template's declared parameters with the values given to it (by a
+/// parameters file, or by the deployment that nests it).
+fn parameter_mismatches<'a>(
+    declared: Option<&'a serde_json::Map<String, Value>>,
+    given: Option<&'a serde_json::Map<String, Value>>,
+) -> Vec<Mismatch<'a>> {
+    let mut out: Vec<Mismatch<'a>> = given
+        .into_iter()
+        .flat_map(|g| g.keys())
+        .filter(|name| !declared.is_some_and(|d| d.contains_key(*name)))
+        .map(|name| Mismatch::Undeclared(name))
+        .collect();
+    out.extend(
+        declared
+            .into_iter()
+            .flatten()
+            .filter(|(name, decl)| decl.get("defaultValue").is_none() && !given.is_some_and(|g| g.contains_key(*name)))
+            .map(|(name, _)| Mismatch::Missing(name)),
+    );
+    out
 }
 
 fn check_template_at(template: &Value, scope: Scope, path: &str, messages: &mut Vec<String>) {
@@ -697,19 +717,13 @@ fn check_nested(deployment: &Value, inner: &Value, scope: Scope, path: &str, lab
     }
     let passed = deployment.pointer("/properties/parameters").and_then(Value::as_object);
     let wanted = inner.get("parameters").and_then(Value::as_object);
-    for name in passed.into_iter().flat_map(|p| p.keys()) {
-        if !wanted.is_some_and(|w| w.contains_key(name)) {
-            messages.push(format!(
-                "{label} at {path}: passes `{name}`, which the inner template does not declare"
-            ));
-        }
-    }
-    for (name, decl) in wanted.into_iter().flatten() {
-        if decl.get("defaultValue").is_none() && !passed.is_some_and(|p| p.contains_key(name)) {
-            messages.push(format!(
-                "{label} at {path}: inner template parameter `{name}` gets no value"
-            ));
-        }
+    for mismatch in parameter_mismatches(wanted, passed) {
+        messages.push(match mismatch {
+            Mismatch::Undeclared(name) => {
+                format!("{label} at {path}: passes `{name}`, which the inner template does not declare")
+            }
+            Mismatch::Missing(name) => format!("{label} at {path}: inner template parameter `{name}` gets no value"),
+        });
     }
     check_template_at(inner, target, &format!("{path}.properties.template"), messages);
 }
@@ -1165,6 +1179,33 @@ mod tests {
         assert!(problems
             .iter()
             .any(|p| p.contains("dependsOn[0]") && p.contains("names no resource")));
+    }
+
+    #[test]
+    fn parameters_files_must_match_the_template() {
+        let template = json!({
+            "parameters": {
+                "location": {"type": "string"},
+                "flag": {"type": "bool", "defaultValue": false}
+            }
+        });
+        let good = json!({
+            "$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentParameters.json#",
+            "contentVersion": "1.0.0.0",
+            "parameters": {"location": {"value": "eastus"}}
+        });
+        assert_eq!(check_parameters(&good, &template), Vec::<String>::new());
+        let bad = json!({
+            "$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentParameters.json#",
+            "contentVersion": "1.0.0.0",
+            "parameters": {"other": {"value": 1}}
+        });
+        let problems = check_parameters(&bad, &template);
+        assert_eq!(problems.len(), 2, "{problems:?}");
+        assert!(problems.iter().any(|p| p.contains("declares no parameter `other`")));
+        assert!(problems
+            .iter()
+            .any(|p| p.contains("`location` has no default and no value")));
     }
 
     #[test]
