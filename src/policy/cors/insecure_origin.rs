@@ -1,6 +1,6 @@
 //! `cors/insecure-origin`.
 
-use super::{lists, Origin};
+use super::{lists, parsed, ListedOrigin};
 use crate::policy::{declare_rule, RuleCx};
 
 declare_rule! {
@@ -31,27 +31,23 @@ declare_rule! {
 
 fn check(cx: &mut RuleCx<'_>) {
     let (env, cors) = (cx.env, &cx.limits.cors);
-    for list in lists(env) {
-        for entry in &list.origins.value {
-            let Ok(origin) = Origin::parse(&entry.value, cors) else {
-                continue;
-            };
-            if origin.scheme == cors.secure_scheme || origin.is_loopback(cors) {
-                continue;
-            }
-            let rest = entry.value.split_once("://").map_or("", |(_, r)| r);
-            let d = cx
-                .diagnostic(format!(
-                    "origin `{}` in `{}` is not served over HTTPS",
-                    entry.value, list.key
-                ))
-                .resource(list.resource)
-                .primary(entry.span.clone(), format!("plain `{}`", origin.scheme))
-                .help(format!(
-                    "serve the web app over HTTPS and write `{}://{rest}`",
-                    cors.secure_scheme
-                ));
-            cx.emit(d);
+    let lists = lists(env);
+    for ListedOrigin { list, entry, origin } in parsed(&lists, cors) {
+        if origin.scheme == cors.secure_scheme || origin.is_loopback(cors) {
+            continue;
         }
+        let rest = entry.value.split_once("://").map_or("", |(_, r)| r);
+        let d = cx
+            .diagnostic(format!(
+                "origin `{}` in `{}` is not served over HTTPS",
+                entry.value, list.key
+            ))
+            .resource(list.resource)
+            .primary(entry.span.clone(), format!("plain `{}`", origin.scheme))
+            .help(format!(
+                "serve the web app over HTTPS and write `{}://{rest}`",
+                cors.secure_scheme
+            ));
+        cx.emit(d);
     }
 }

@@ -1,6 +1,6 @@
 //! `cors/localhost-origin`.
 
-use super::{lists, Origin};
+use super::{lists, parsed, ListedOrigin};
 use crate::policy::{declare_rule, RuleCx};
 
 declare_rule! {
@@ -34,23 +34,19 @@ declare_rule! {
 
 fn check(cx: &mut RuleCx<'_>) {
     let (env, cors) = (cx.env, &cx.limits.cors);
-    for list in lists(env) {
-        for entry in &list.origins.value {
-            let Ok(origin) = Origin::parse(&entry.value, cors) else {
-                continue;
-            };
-            if !origin.is_loopback(cors) {
-                continue;
-            }
-            let d = cx
-                .diagnostic(format!(
-                    "origin `{}` in `{}` is a loopback address",
-                    entry.value, list.key
-                ))
-                .resource(list.resource)
-                .primary(entry.span.clone(), "the visitor's own machine")
-                .help("remove it here and list it in a `profile = \"development\"` environment");
-            cx.emit(d);
+    let lists = lists(env);
+    for ListedOrigin { list, entry, origin } in parsed(&lists, cors) {
+        if !origin.is_loopback(cors) {
+            continue;
         }
+        let d = cx
+            .diagnostic(format!(
+                "origin `{}` in `{}` is a loopback address",
+                entry.value, list.key
+            ))
+            .resource(list.resource)
+            .primary(entry.span.clone(), "the visitor's own machine")
+            .help("remove it here and list it in a `profile = \"development\"` environment");
+        cx.emit(d);
     }
 }

@@ -50,6 +50,24 @@ pub(crate) fn lists(env: &Resolved) -> Vec<OriginList<'_>> {
     out
 }
 
+/// One origin that parses, with the list it is in and where the user wrote it.
+pub(crate) struct ListedOrigin<'a> {
+    pub list: &'a OriginList<'a>,
+    pub entry: &'a Setting<String>,
+    pub origin: Origin,
+}
+
+/// Every well-formed origin of `lists`; malformed ones are `cors/invalid-origin`'s.
+pub(crate) fn parsed<'a>(lists: &'a [OriginList<'a>], cors: &'a Cors) -> impl Iterator<Item = ListedOrigin<'a>> {
+    lists.iter().flat_map(move |list| {
+        list.origins.value.iter().filter_map(move |entry| {
+            Origin::parse(&entry.value, cors)
+                .ok()
+                .map(|origin| ListedOrigin { list, entry, origin })
+        })
+    })
+}
+
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) enum Host {
     /// A DNS name, lower-cased.
