@@ -14,7 +14,7 @@ use std::collections::BTreeMap;
 use anyhow::{bail, Context, Result};
 use serde_json::{json, Map, Value};
 
-use super::{checkov, Artifact, Target};
+use super::{checkov, Artifact, Target, CONTRACT_OUTPUTS};
 use crate::graph::{
     AppInsights, FunctionApp, LogAnalytics, NetworkAcl, ResId, Resource, ResourceGraph, RoleAssignment, ServicePlan,
     Settings, SignalR, Storage, StorageAuth, Upstream, UpstreamAuth,
@@ -41,14 +41,14 @@ const CONTENT_VERSION: &str = "1.0.0.0";
 pub const UPSTREAM_SWITCH: &str = "signalRUpstreamEnabled";
 const LOCATION: &str = "location";
 
-/// The outputs every deploy target exports (CONTRACT §4), with their ARM types.
-const OUTPUTS: [(&str, &str); 5] = [
-    ("signalr_hostname", "string"),
-    ("signalr_public_port", "int"),
-    ("function_app_url", "string"),
-    ("negotiate_url", "string"),
-    ("resource_group_name", "string"),
-];
+/// The ARM type of a contract output: the port is a number, the rest are strings.
+fn output_type(name: &str) -> &'static str {
+    if name == "signalr_public_port" {
+        "int"
+    } else {
+        "string"
+    }
+}
 
 pub fn emit(graph: &ResourceGraph) -> Result<Vec<Artifact>> {
     let template = template(graph).context("building the ARM template")?;
@@ -260,9 +260,10 @@ fn template(graph: &ResourceGraph) -> Result<Value> {
         "dependsOn": [expr(&rg_id)],
     });
     nested["properties"]["template"] = inner_template(graph)?;
-    let outputs: Map<String, Value> = OUTPUTS
+    let outputs: Map<String, Value> = CONTRACT_OUTPUTS
         .iter()
-        .map(|(name, ty)| {
+        .map(|name| {
+            let ty = output_type(name);
             let value = format!(
                 "reference({deployment_id}, {}).outputs.{name}.value",
                 quote(RESOURCES_API)
@@ -350,10 +351,15 @@ fn inner_outputs(graph: &ResourceGraph) -> Result<Value> {
         "resourceGroup().name".to_string(),
     ];
     Ok(Value::Object(
-        OUTPUTS
+        CONTRACT_OUTPUTS
             .iter()
             .zip(values)
-            .map(|((name, ty), value)| (name.to_string(), json!({"type": ty, "value": expr(value)})))
+            .map(|(name, value)| {
+                (
+                    name.to_string(),
+                    json!({"type": output_type(name), "value": expr(value)}),
+                )
+            })
             .collect(),
     ))
 }
@@ -791,16 +797,7 @@ mod tests {
             json!(["[subscriptionResourceId('Microsoft.Resources/resourceGroups', 'rg-chat-dev')]"])
         );
         let names: Vec<&String> = template["outputs"].as_object().unwrap().keys().collect();
-        assert_eq!(
-            names,
-            [
-                "signalr_hostname",
-                "signalr_public_port",
-                "function_app_url",
-                "negotiate_url",
-                "resource_group_name"
-            ]
-        );
+        assert_eq!(names, crate::emit::CONTRACT_OUTPUTS);
         let inner_outputs: Vec<&String> = inner(&template)["outputs"].as_object().unwrap().keys().collect();
         assert_eq!(names, inner_outputs);
         assert_eq!(parameters["parameters"][UPSTREAM_SWITCH]["value"], json!(false));

@@ -745,13 +745,7 @@ mod tests {
                 declaration(stack, "signalR").contains("networkACLs: {"),
                 "ACL folded into SignalR"
             );
-            for out in [
-                "signalr_hostname",
-                "signalr_public_port",
-                "function_app_url",
-                "negotiate_url",
-                "resource_group_name",
-            ] {
+            for out in crate::emit::CONTRACT_OUTPUTS {
                 assert!(main.contains(&format!("\noutput {out} ")), "main.bicep output {out}");
             }
             for text in [main, stack] {

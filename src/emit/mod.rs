@@ -17,6 +17,15 @@ use serde::Serialize;
 
 use crate::graph::ResourceGraph;
 
+/// The outputs every deploy target exports, in this order (CONTRACT §4).
+pub const CONTRACT_OUTPUTS: [&str; 5] = [
+    "signalr_hostname",
+    "signalr_public_port",
+    "function_app_url",
+    "negotiate_url",
+    "resource_group_name",
+];
+
 /// One output target of `sigc build` (CONTRACT §1, §4).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 pub enum Target {
