@@ -6,17 +6,7 @@ use sigc::policy::{rules, table};
 
 #[test]
 fn ids_are_unique_and_well_formed() {
-    let families = [
-        "input",
-        "naming",
-        "sku",
-        "cors",
-        "acl",
-        "security",
-        "graph",
-        "upstream",
-        "functions",
-    ];
+    let families = sigc::policy::FAMILIES;
     let mut seen = std::collections::BTreeSet::new();
     for r in rules() {
         assert!(seen.insert(r.id), "duplicate id {}", r.id);

@@ -12,6 +12,7 @@ use std::process::Command;
 use serde_json::{json, Map, Value};
 use sigc::diag::sarif::{artifact_uri, render, RuleMeta, RULES_DOC_URL};
 use sigc::diag::{Diagnostic, FileReport};
+use sigc::policy::FAMILIES;
 use sigc::source::SourceFile;
 
 mod common;
@@ -95,17 +96,6 @@ const JSON_DIAGNOSTIC_KEYS: [&str; 11] = [
     "resource",
     "rule",
     "severity",
-];
-const FAMILIES: [&str; 9] = [
-    "input",
-    "naming",
-    "sku",
-    "cors",
-    "acl",
-    "security",
-    "graph",
-    "upstream",
-    "functions",
 ];
 
 fn is_rule_id(id: &str) -> bool {

@@ -19,6 +19,19 @@ use crate::diag::{Diagnostic, Severity};
 use crate::limits::{limits, Limits};
 use crate::resolve::{Profile, Resolved};
 
+/// Rule families, the part of an id before the `/` (CONTRACT §5).
+pub const FAMILIES: [&str; 9] = [
+    "input",
+    "naming",
+    "sku",
+    "cors",
+    "acl",
+    "security",
+    "graph",
+    "upstream",
+    "functions",
+];
+
 /// The level of a rule in one profile; `None` means the rule does not run.
 pub type Level = Option<Severity>;
 
