@@ -5,6 +5,7 @@ mod cli;
 use clap::Parser;
 
 fn main() -> std::process::ExitCode {
+    quiet_on_closed_pipes();
     let cli = match cli::Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {
@@ -20,4 +21,15 @@ fn main() -> std::process::ExitCode {
     }));
     let code = std::panic::catch_unwind(|| cli::run(cli)).unwrap_or(cli::USAGE);
     std::process::ExitCode::from(code)
+}
+
+/// `sigc completions zsh | head`: when the reader of standard output or standard error goes
+/// away, end quietly the way `cat` and `grep` do (killed by SIGPIPE, which shells do not report),
+/// instead of Rust's default (SIGPIPE ignored, so the next `print!` fails and panics).
+fn quiet_on_closed_pipes() {
+    #[cfg(unix)]
+    // SAFETY: restoring the default disposition of SIGPIPE before any other thread exists.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
 }
