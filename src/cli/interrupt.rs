@@ -30,6 +30,7 @@ static PHASE: AtomicU8 = AtomicU8::new(Phase::Idle as u8);
 static PENDING: AtomicI32 = AtomicI32::new(0);
 
 /// Installs the handler for SIGINT, SIGTERM and SIGHUP (once per process; `build` only).
+/// A signal the parent set to be ignored (`nohup`, a background job) stays ignored.
 pub fn install() {
     #[cfg(unix)]
     {
@@ -37,6 +38,10 @@ pub fn install() {
             // SAFETY: a zeroed sigaction with a valid handler address, an empty mask and
             // SA_RESTART is a valid argument; the handler only calls async-signal-safe functions.
             unsafe {
+                let mut current: libc::sigaction = std::mem::zeroed();
+                if libc::sigaction(sig, std::ptr::null(), &mut current) == 0 && current.sa_sigaction == libc::SIG_IGN {
+                    continue;
+                }
                 let mut action: libc::sigaction = std::mem::zeroed();
                 action.sa_sigaction = on_signal as extern "C" fn(libc::c_int) as libc::sighandler_t;
                 action.sa_flags = libc::SA_RESTART;
