@@ -231,3 +231,71 @@ fn random_sigint_and_sigterm_leave_the_old_or_the_new_build_exactly() {
         "the delays must hit both before and during the commit (old {kept_old}, new {got_new}; seed {seed})"
     );
 }
+
+#[test]
+fn a_commit_killed_outright_is_finished_by_the_next_build() {
+    let ws = tempfile::tempdir().unwrap();
+    let work = ws.path();
+    fs::write(work.join("env.toml"), variant(0)).unwrap();
+    assert_eq!(code(&sigc(work, &["build", "env.toml", "--target", "all"])), 0);
+    let env_dir = work.join("build/production");
+    fs::write(env_dir.join("NOTES.md"), "mine\n").unwrap();
+    fs::write(work.join("env.toml"), variant(1)).unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_sigc"))
+        .args(["build", "env.toml", "--target", "all"])
+        .current_dir(work)
+        .env("SIGC_TEST_PAUSE_COMMIT_MS", "200")
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let journal = work.join("build/.production.sigc-commit");
+    let started = Instant::now();
+    while !journal.exists() {
+        assert!(started.elapsed() < Duration::from_secs(20), "the commit never started");
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    std::thread::sleep(Duration::from_millis(300)); // some files moved, not all
+    child.kill().unwrap(); // SIGKILL: no handler runs
+    child.wait().unwrap();
+    assert!(journal.exists(), "the journal records the unfinished commit");
+    let stale = sigc(work, &["build", "env.toml", "--target", "all", "--check"]);
+    assert_eq!(code(&stale), 1, "{}", stderr(&stale));
+    assert!(stderr(&stale).contains("was interrupted"), "{}", stderr(&stale));
+
+    let out = sigc(work, &["build", "env.toml", "--target", "all"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("finished the interrupted write"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(!journal.exists());
+    let reference = ws.path().join("ref");
+    fs::create_dir_all(&reference).unwrap();
+    fs::write(reference.join("env.toml"), variant(1)).unwrap();
+    assert_eq!(code(&sigc(&reference, &["build", "env.toml", "--target", "all"])), 0);
+    let mut want = tree(&reference.join("build/production"));
+    want.push((PathBuf::from("NOTES.md"), b"mine\n".to_vec()));
+    want.sort();
+    assert_eq!(tree(&env_dir), want, "the new build, whole, and the user's file");
+    assert_eq!(
+        code(&sigc(work, &["build", "env.toml", "--target", "all", "--check"])),
+        0
+    );
+}
+
+#[test]
+fn a_staging_folder_of_a_killed_run_is_removed_by_the_next_build() {
+    let ws = tempfile::tempdir().unwrap();
+    fs::write(ws.path().join("env.toml"), variant(0)).unwrap();
+    assert_eq!(code(&sigc(ws.path(), &["build", "env.toml"])), 0);
+    // The pid of a process that has exited: what a SIGKILLed sigc leaves behind.
+    let mut gone = Command::new("true").spawn().unwrap();
+    let pid = gone.id();
+    gone.wait().unwrap();
+    let leftover = ws.path().join(format!("build/.production.sigc-tmp-{pid}"));
+    fs::create_dir_all(leftover.join("terraform")).unwrap();
+    fs::write(leftover.join("terraform/main.tf"), "half").unwrap();
+    assert_eq!(code(&sigc(ws.path(), &["build", "env.toml"])), 0);
+    assert!(!leftover.exists());
+}
