@@ -319,3 +319,37 @@ fn stdout_terraform_is_the_whole_configuration_as_one_document() {
         .unwrap();
     assert!(fmt.status.success(), "{}{}", stdout(&fmt), stderr(&fmt));
 }
+
+#[cfg(unix)]
+#[test]
+fn check_does_not_block_on_a_fifo_where_an_owned_file_was() {
+    let ws = workspace(&[("env.toml", GOOD)]);
+    assert_eq!(code(&sigc(ws.path(), &["build", "env.toml"])), 0);
+    let main = ws.path().join("build/dev/terraform/main.tf");
+    fs::remove_file(&main).unwrap();
+    let c = std::ffi::CString::new(main.to_str().unwrap()).unwrap();
+    // SAFETY: a valid NUL-terminated path.
+    assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o644) }, 0);
+    let mut child = Command::new(env!("CARGO_BIN_EXE_sigc"))
+        .args(["build", "env.toml", "--check"])
+        .current_dir(ws.path())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let started = std::time::Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if started.elapsed() > std::time::Duration::from_secs(10) {
+            let _ = child.kill();
+            panic!("--check blocks on a FIFO");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    };
+    assert_eq!(status.code(), Some(1), "the owned file is stale");
+    // A build puts the file back in its place.
+    assert_eq!(code(&sigc(ws.path(), &["build", "env.toml"])), 0);
+    assert!(fs::metadata(&main).unwrap().is_file());
+}

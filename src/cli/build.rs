@@ -212,7 +212,14 @@ fn check_one(dir: &Path, artifacts: &[Artifact], subset: Option<&[Target]>) -> u
             return USAGE;
         }
     };
-    let read = |rel: &str| std::fs::read_to_string(dir.join(rel)).unwrap_or_default();
+    // Only regular files are read: a FIFO put where an owned file was must not block `--check`.
+    let read = |rel: &str| {
+        let path = dir.join(rel);
+        match std::fs::metadata(&path) {
+            Ok(m) if m.is_file() => std::fs::read_to_string(&path).unwrap_or_default(),
+            _ => String::new(),
+        }
+    };
     let mut diff = String::new();
     for a in &change.write {
         let have = read(&a.path);
