@@ -124,6 +124,26 @@ fn an_unreadable_path_is_reported_and_every_other_input_still_checked() {
     let doc: serde_json::Value = serde_json::from_str(&stdout(&json)).unwrap();
     assert_eq!(doc["summary"]["files"], 2);
 
+    // Inside a directory too: a dangling link is reported, its neighbours are checked.
+    #[cfg(unix)]
+    {
+        fs::create_dir_all(ws.path().join("envs")).unwrap();
+        fs::write(ws.path().join("envs/bad.toml"), BAD).unwrap();
+        std::os::unix::fs::symlink("nowhere.toml", ws.path().join("envs/link.toml")).unwrap();
+        let out = sigc(ws.path(), &["check", "envs"]);
+        assert_eq!(code(&out), 2, "{}", stderr(&out));
+        assert!(
+            stderr(&out).contains("cannot read `envs/link.toml`"),
+            "{}",
+            stderr(&out)
+        );
+        assert!(
+            stderr(&out).contains("error[sku/capacity-not-offered]"),
+            "{}",
+            stderr(&out)
+        );
+    }
+
     let build = sigc(ws.path(), &["build", "missing.toml", "good.toml", "--target", "arm"]);
     assert_eq!(code(&build), 2, "{}", stderr(&build));
     assert!(

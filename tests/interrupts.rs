@@ -299,3 +299,48 @@ fn a_staging_folder_of_a_killed_run_is_removed_by_the_next_build() {
     assert_eq!(code(&sigc(ws.path(), &["build", "env.toml"])), 0);
     assert!(!leftover.exists());
 }
+
+#[test]
+fn an_interrupted_or_failed_first_build_leaves_no_folder_at_all() {
+    let ws = tempfile::tempdir().unwrap();
+    fs::write(ws.path().join("env.toml"), variant(0)).unwrap();
+    let failed = Command::new(env!("CARGO_BIN_EXE_sigc"))
+        .args(["build", "env.toml"])
+        .current_dir(ws.path())
+        .env("SIGC_TEST_FAIL_WRITE_AT", "2")
+        .output()
+        .unwrap();
+    assert_eq!(
+        failed.status.code(),
+        Some(2),
+        "{}",
+        String::from_utf8_lossy(&failed.stderr)
+    );
+    assert!(!ws.path().join("build").exists(), "no empty output folder");
+
+    let mut child = Command::new(env!("CARGO_BIN_EXE_sigc"))
+        .args(["build", "env.toml"])
+        .current_dir(ws.path())
+        .env("SIGC_TEST_PAUSE_WRITE_MS", "100")
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let started = Instant::now();
+    while !fs::read_dir(ws.path().join("build"))
+        .map(|d| {
+            d.flatten()
+                .any(|e| e.file_name().to_string_lossy().contains("sigc-tmp"))
+        })
+        .unwrap_or(false)
+    {
+        assert!(
+            started.elapsed() < Duration::from_secs(20),
+            "the build never started writing"
+        );
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    // SAFETY: kill(2) on our own child, which has not been reaped yet.
+    assert_eq!(unsafe { libc::kill(child.id() as libc::pid_t, libc::SIGINT) }, 0);
+    assert_eq!(child.wait().unwrap().code(), Some(130));
+    assert!(!ws.path().join("build").exists(), "neither a half nor an empty folder");
+}

@@ -271,22 +271,27 @@ fn alive(_pid: u32) -> bool {
 /// before the commit, `dir` is untouched and no temp folder is left.
 pub fn commit(dir: &Path, change: &Change) -> Result<(), WriteError> {
     let (parent, name) = staging_dir(dir);
+    let created_parent = !parent.exists();
     fs::create_dir_all(&parent)?;
     let tmp = parent.join(format!(".{name}.sigc-tmp-{}", std::process::id()));
     let _ = fs::remove_dir_all(&tmp);
-    interrupt::enter(Phase::Staging);
-    let staged = stage(&tmp, change);
-    if let Err(e) = staged {
+    // Nothing changed after all: no temp folder, and no empty `DIR/` that this run created.
+    let undo = |e: WriteError| {
         let _ = fs::remove_dir_all(&tmp);
+        if created_parent {
+            let _ = fs::remove_dir(&parent);
+        }
         interrupt::enter(Phase::Idle);
-        return Err(e);
+        Err(e)
+    };
+    interrupt::enter(Phase::Staging);
+    if let Err(e) = stage(&tmp, change) {
+        return undo(e);
     }
     interrupt::enter(Phase::Commit);
     if let Some(sig) = interrupt::pending() {
         // Arrived between the last poll and the commit: still nothing changed.
-        let _ = fs::remove_dir_all(&tmp);
-        interrupt::enter(Phase::Idle);
-        return Err(WriteError::Interrupted(sig));
+        return undo(WriteError::Interrupted(sig));
     }
     let result = if dir.exists() {
         let journal = journal(dir);
