@@ -15,7 +15,8 @@ fn main() -> std::process::ExitCode {
         }
     };
     // A panic is a sigc bug, never the user's input: report it as one and exit 2, not
-    // with Rust's 101 (CONTRACT §2). Nothing is half-written: builds write atomically.
+    // with Rust's 101 (CONTRACT §2). A panic while writing leaves at most
+    // sigc's temp or journal folder beside the output; the next build removes or finishes it.
     std::panic::set_hook(Box::new(|info| {
         eprintln!("sigc: internal error: {info}\nsigc: this is a bug in sigc; please report it with the input file");
     }));
