@@ -122,3 +122,26 @@ fn empty_reasons_and_duplicate_waivers_are_refused() {
     assert!(f.contains(&("input/invalid-value".into(), 14, 10)), "{f:?}");
     assert!(f.contains(&("input/duplicate-value".into(), 17, 8)), "{f:?}");
 }
+
+// Item 5: valid input is never an internal error.
+
+#[test]
+fn an_app_insights_name_shaped_like_an_arm_expression_builds() {
+    builds(&format!(
+        "{ENV}\n[signalr]\nsku = \"Free_F1\"\n\n[naming.names]\napp_insights = \"[concat(1)]\"\n"
+    ));
+}
+
+#[test]
+fn an_upstream_pattern_containing_parameters_builds() {
+    builds(&format!(
+        "{ENV}\n[signalr]\nsku = \"Free_F1\"\n[signalr.upstream]\nhub_pattern = \"parameters('x')\"\n"
+    ));
+}
+
+#[test]
+fn a_workload_named_connectionstring_builds() {
+    builds(
+        &(ENV.replace("workload = \"chat\"", "workload = \"connectionstring\"") + "\n[signalr]\nsku = \"Free_F1\"\n"),
+    );
+}
