@@ -145,3 +145,64 @@ fn a_workload_named_connectionstring_builds() {
         &(ENV.replace("workload = \"chat\"", "workload = \"connectionstring\"") + "\n[signalr]\nsku = \"Free_F1\"\n"),
     );
 }
+
+// Item 6: naming patterns are bounded.
+
+/// Runs `sigc check env.toml` and returns the output, wall time and peak RSS (KiB) of the child.
+fn check_measured(text: &str) -> (String, i32, std::time::Duration, i64) {
+    use std::os::unix::process::ExitStatusExt;
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(dir.path().join("env.toml"), text).unwrap();
+    let start = std::time::Instant::now();
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_sigc"))
+        .args(["check", "env.toml", "--format", "json"])
+        .current_dir(dir.path())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut out = String::new();
+    let id = child.id() as i32;
+    std::io::Read::read_to_string(&mut child.stdout.take().unwrap(), &mut out).unwrap();
+    let (mut status, mut usage) = (0i32, unsafe { std::mem::zeroed::<libc::rusage>() });
+    // SAFETY: waits for our own child, writing into the locals above.
+    let pid = unsafe { libc::wait4(id, &mut status, 0, &mut usage) };
+    assert_eq!(pid, id);
+    let code = std::process::ExitStatus::from_raw(status).code().expect("no signal");
+    (out, code, start.elapsed(), usage.ru_maxrss)
+}
+
+#[test]
+fn a_hostile_pattern_is_refused_fast_and_small() {
+    for pattern in [
+        "{% for a in range(100000) %}{% for b in range(100000) %}x{% endfor %}{% endfor %}",
+        "{% set ns = namespace(a='xx') %}{% for i in range(60) %}{% set ns.a = ns.a ~ ns.a %}{% endfor %}{{ ns.a }}",
+        "{{ 'x' * 99999999 }}{{ abbr }}",
+        "{{ abbr ~ abbr }}",
+        "{{ workload | replace('', 'xxxxxxxxxx') }}",
+    ] {
+        let text = format!(
+            "{ENV}\n[naming]\npattern = {}\n\n[signalr]\nsku = \"Free_F1\"\n",
+            toml_str(pattern)
+        );
+        let (out, rc, took, rss_kib) = check_measured(&text);
+        assert_eq!(rc, 1, "{pattern}: {out}");
+        assert!(out.contains("\"rule\": \"naming/invalid-pattern\""), "{pattern}: {out}");
+        assert!(out.contains("\"line\": 8"), "points at the pattern: {out}");
+        assert!(took < std::time::Duration::from_secs(1), "{pattern}: {took:?}");
+        assert!(rss_kib < 100 * 1024, "{pattern}: {rss_kib} KiB");
+    }
+}
+
+#[test]
+fn patterns_with_filters_still_render_and_blank_patterns_are_refused() {
+    let ok = format!(
+        "{ENV}\n[naming]\npattern = \"{{{{ abbr }}}}-{{{{ workload | upper | lower }}}}-{{{{ env }}}}{{# note #}}\"\n\n[signalr]\nsku = \"Free_F1\"\n"
+    );
+    assert_eq!(findings(&ok), (vec![], 0));
+    let blank = format!("{ENV}\n[naming]\npattern = \"   \"\n\n[signalr]\nsku = \"Free_F1\"\n");
+    assert_eq!(rules_of(&blank), ["naming/invalid-pattern"]);
+}
+
+fn toml_str(s: &str) -> String {
+    serde_json::to_string(s).unwrap()
+}
