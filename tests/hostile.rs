@@ -206,3 +206,14 @@ fn patterns_with_filters_still_render_and_blank_patterns_are_refused() {
 fn toml_str(s: &str) -> String {
     serde_json::to_string(s).unwrap()
 }
+
+// Item 8: positions.
+
+#[test]
+fn invalid_utf8_is_a_syntax_error_with_its_position() {
+    let mut bytes = format!("{ENV}\n[signalr]\nsku = \"Free_F1\"\n").into_bytes();
+    bytes.extend_from_slice(b"# caf\xe9\n");
+    let (f, rc) = findings(&bytes);
+    assert_eq!(rc, 1);
+    assert_eq!(f, vec![("input/syntax".to_string(), 9, 6)]);
+}
