@@ -285,7 +285,7 @@ mod tests {
             workload: "chat".into(),
             location: "eastus".into(),
             subscription_id: None,
-            azurerm_version: "~> 4.0".into(),
+            azurerm_version: crate::resolve::DEFAULT_AZURERM_VERSION.into(),
         }
     }
 
