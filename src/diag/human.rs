@@ -261,30 +261,59 @@ fn severity_code(severity: Severity) -> &'static str {
 
 /// `sigc: 1 error, 0 warnings; ...` with the `explain` pointer, printed once per run.
 pub fn summary(reports: &[FileReport], wrote_nothing: bool) -> String {
-    let errors: usize = reports.iter().map(FileReport::errors).sum();
-    let warnings: usize = reports.iter().map(FileReport::warnings).sum();
-    let mut line = format!(
-        "sigc: {} file{}, {} error{}, {} warning{}",
-        reports.len(),
-        plural(reports.len()),
-        errors,
-        plural(errors),
-        warnings,
-        plural(warnings)
-    );
-    if errors > 0 && wrote_nothing {
-        line.push_str("; no artifacts were written");
+    let totals = Totals {
+        files: reports.len(),
+        errors: reports.iter().map(FileReport::errors).sum(),
+        warnings: reports.iter().map(FileReport::warnings).sum(),
+        first_rule: reports
+            .iter()
+            .flat_map(|r| &r.diagnostics)
+            .map(|d| d.rule.clone())
+            .next(),
+    };
+    totals.summary(wrote_nothing)
+}
+
+/// What the summary line needs of a run, so a caller that streams files need not keep them.
+#[derive(Clone, Debug, Default)]
+pub struct Totals {
+    pub files: usize,
+    pub errors: usize,
+    pub warnings: usize,
+    /// The rule of the first diagnostic printed, for the `sigc explain` pointer.
+    pub first_rule: Option<String>,
+}
+
+impl Totals {
+    pub fn add(&mut self, report: &FileReport) {
+        self.files += 1;
+        self.errors += report.errors();
+        self.warnings += report.warnings();
+        if self.first_rule.is_none() {
+            self.first_rule = report.diagnostics.first().map(|d| d.rule.clone());
+        }
     }
-    line.push('\n');
-    let first_rule = reports
-        .iter()
-        .flat_map(|r| &r.diagnostics)
-        .map(|d| d.rule.as_str())
-        .next();
-    if let Some(rule) = first_rule {
-        let _ = writeln!(line, "for more information about a rule, run `sigc explain {rule}`");
+
+    pub fn summary(&self, wrote_nothing: bool) -> String {
+        let (files, errors, warnings) = (self.files, self.errors, self.warnings);
+        let mut line = format!(
+            "sigc: {} file{}, {} error{}, {} warning{}",
+            files,
+            plural(files),
+            errors,
+            plural(errors),
+            warnings,
+            plural(warnings)
+        );
+        if errors > 0 && wrote_nothing {
+            line.push_str("; no artifacts were written");
+        }
+        line.push('\n');
+        if let Some(rule) = &self.first_rule {
+            let _ = writeln!(line, "for more information about a rule, run `sigc explain {rule}`");
+        }
+        line
     }
-    line
 }
 
 fn plural(n: usize) -> &'static str {
