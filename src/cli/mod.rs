@@ -98,6 +98,9 @@ pub enum Command {
         /// Treat warnings as errors for the exit code.
         #[arg(long)]
         deny_warnings: bool,
+        /// Files checked at once (default: one per core). The output is the same for any value.
+        #[arg(long, short = 'j', value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+        jobs: Option<u16>,
     },
     /// Show the resolved stack: resources, names, SKUs and dependencies.
     Plan {
@@ -148,7 +151,8 @@ pub fn run(cli: Cli) -> u8 {
             files,
             format,
             deny_warnings,
-        } => check::run(&files, format, deny_warnings, style),
+            jobs,
+        } => check::run(&files, format, deny_warnings, jobs.map(usize::from), style),
         Command::Plan { file, format } => plan::run(&file, format, style),
         Command::Explain { rule, all } => explain::run(rule.as_deref(), all),
         Command::Schema => {
