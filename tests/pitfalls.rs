@@ -1,0 +1,141 @@
+//! One test per first-deploy pitfall of azure-facts §8 (P13-P18), named after it: each builds
+//! the affected plans through the real CLI (`--target all`) and asserts every deploy target.
+
+use std::fs;
+
+mod common;
+
+use common::{code, sigc, stderr};
+
+/// A clean development environment on `plan` (`FC1`, `Y1` or `EP1`).
+fn env(plan: &str) -> String {
+    format!(
+        r#"[environment]
+name = "dev"
+workload = "chat"
+location = "eastus"
+profile = "development"
+
+[signalr]
+sku = "Free_F1"
+
+[functions]
+plan = "{plan}"
+"#
+    )
+}
+
+/// Every deploy target of one build.
+struct Outputs {
+    terraform: String,
+    terraform_json: serde_json::Value,
+    arm: String,
+    bicep: String,
+}
+
+fn build(plan: &str) -> Outputs {
+    let dir = tempfile::tempdir().expect("temp dir");
+    fs::write(dir.path().join("env.toml"), env(plan)).unwrap();
+    let out = sigc(dir.path(), &["build", "env.toml", "--target", "all"]);
+    assert_eq!(code(&out), 0, "{plan}: {}", stderr(&out));
+    let root = dir.path().join("build/dev");
+    let read = |p: &str| fs::read_to_string(root.join(p)).unwrap_or_else(|e| panic!("{plan}: {p}: {e}"));
+    let mut bicep = String::new();
+    let mut files: Vec<_> = fs::read_dir(root.join("bicep"))
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .collect();
+    files.sort();
+    for path in files.iter().filter(|p| p.extension().is_some_and(|x| x == "bicep")) {
+        bicep.push_str(&fs::read_to_string(path).unwrap());
+    }
+    Outputs {
+        terraform: read("terraform/main.tf"),
+        terraform_json: serde_json::from_str(&read("terraform-json/main.tf.json")).unwrap(),
+        arm: read("arm/azuredeploy.json"),
+        bicep,
+    }
+}
+
+/// The `app_settings` object of the function app in Terraform JSON.
+fn json_app_settings<'a>(doc: &'a serde_json::Value, plan: &str) -> &'a serde_json::Map<String, serde_json::Value> {
+    let ty = if plan == "FC1" {
+        "azurerm_function_app_flex_consumption"
+    } else {
+        "azurerm_linux_function_app"
+    };
+    let app = doc["resource"][ty]
+        .as_object()
+        .and_then(|m| m.values().next())
+        .unwrap_or_else(|| panic!("{plan}: no {ty}"));
+    app["app_settings"].as_object().expect("app_settings")
+}
+
+#[test]
+fn p13_flex_terraform_drops_keyless_azurewebjobsstorage() {
+    for plan in ["FC1", "Y1", "EP1"] {
+        let o = build(plan);
+        let settings = json_app_settings(&o.terraform_json, plan);
+        if plan == "FC1" {
+            // Terraform: the empty value that keeps azurerm's key-less connection string out of
+            // Azure, next to the identity-based settings, with its source as a comment on the block.
+            assert_eq!(
+                settings.get("AzureWebJobsStorage"),
+                Some(&serde_json::json!("")),
+                "{plan}"
+            );
+            assert_eq!(settings["AzureWebJobsStorage__credential"], "managedidentity", "{plan}");
+            assert!(settings.contains_key("AzureWebJobsStorage__accountName"), "{plan}");
+            let block = o
+                .terraform
+                .split("resource \"azurerm_function_app_flex_consumption\"")
+                .nth(1)
+                .expect("flex function app block");
+            let block = &block[..block.find("\n}\n").unwrap()];
+            assert!(
+                block.contains("\"AzureWebJobsStorage\"") && block.contains("= \"\""),
+                "{block}"
+            );
+            assert!(
+                block.contains("# P13:") && block.contains("terraform-provider-azurerm#29149"),
+                "{block}"
+            );
+            assert!(
+                block.contains("storage_authentication_type = \"SystemAssignedIdentity\""),
+                "{block}"
+            );
+        } else {
+            // Y1/EP keep their content share on Azure Files, which takes the account key: the
+            // provider builds a full connection string from it, so no workaround is written.
+            assert!(!settings.contains_key("AzureWebJobsStorage"), "{plan}: {settings:?}");
+            assert!(!o.terraform.contains("# P13:"), "{plan}");
+            assert!(o.terraform.contains("storage_account_access_key"), "{plan}");
+        }
+        // ARM and Bicep are not affected: with identity-based storage (FC1) they carry only the
+        // `__accountName` / `__credential` pair, never a key-less connection string.
+        if plan == "FC1" {
+            assert!(
+                !o.arm.contains("\"AzureWebJobsStorage\""),
+                "{plan}: ARM has a plain AzureWebJobsStorage"
+            );
+            assert!(
+                !o.bicep.contains("'AzureWebJobsStorage'"),
+                "{plan}: Bicep has a plain AzureWebJobsStorage"
+            );
+            assert!(o.arm.contains("\"AzureWebJobsStorage__accountName\""), "{plan}");
+            assert!(o.bicep.contains("'AzureWebJobsStorage__accountName'"), "{plan}");
+        } else {
+            for (target, text) in [("ARM", &o.arm), ("Bicep", &o.bicep)] {
+                let at = text
+                    .find("AzureWebJobsStorage")
+                    .unwrap_or_else(|| panic!("{plan}: {target}"));
+                let value = &text[at..(at + 400).min(text.len())];
+                assert!(
+                    value.contains("AccountKey="),
+                    "{plan}: {target} connection string has no key: {value}"
+                );
+            }
+        }
+    }
+}
