@@ -9,6 +9,11 @@ use common::{code, sigc, stderr};
 
 /// A clean development environment on `plan` (`FC1`, `Y1` or `EP1`).
 fn env(plan: &str) -> String {
+    env_with(plan, "")
+}
+
+/// [`env`] with `extra` TOML appended.
+fn env_with(plan: &str, extra: &str) -> String {
     format!(
         r#"[environment]
 name = "dev"
@@ -21,7 +26,7 @@ sku = "Free_F1"
 
 [functions]
 plan = "{plan}"
-"#
+{extra}"#
     )
 }
 
@@ -34,8 +39,12 @@ struct Outputs {
 }
 
 fn build(plan: &str) -> Outputs {
+    build_text(plan, &env(plan))
+}
+
+fn build_text(plan: &str, text: &str) -> Outputs {
     let dir = tempfile::tempdir().expect("temp dir");
-    fs::write(dir.path().join("env.toml"), env(plan)).unwrap();
+    fs::write(dir.path().join("env.toml"), text).unwrap();
     let out = sigc(dir.path(), &["build", "env.toml", "--target", "all"]);
     assert_eq!(code(&out), 0, "{plan}: {}", stderr(&out));
     let root = dir.path().join("build/dev");
@@ -137,5 +146,76 @@ fn p13_flex_terraform_drops_keyless_azurewebjobsstorage() {
                 );
             }
         }
+    }
+}
+
+#[test]
+fn p15_function_app_cors_allows_credentials_for_signalr_origins() {
+    let origins = r#"
+[signalr.cors]
+allowed_origins = ["https://chat.example.com", "http://localhost:3000"]
+"#;
+    for plan in ["FC1", "Y1", "EP1"] {
+        let o = build_text(plan, &env_with(plan, origins));
+        // Terraform JSON: the function app's CORS = the SignalR origins, with credentials.
+        let ty = if plan == "FC1" {
+            "azurerm_function_app_flex_consumption"
+        } else {
+            "azurerm_linux_function_app"
+        };
+        let app = o.terraform_json["resource"][ty]
+            .as_object()
+            .unwrap()
+            .values()
+            .next()
+            .unwrap();
+        let cors = &app["site_config"]["cors"];
+        assert_eq!(
+            cors["allowed_origins"],
+            serde_json::json!(["https://chat.example.com", "http://localhost:3000"]),
+            "{plan}: {cors}"
+        );
+        assert_eq!(cors["support_credentials"], true, "{plan}: {cors}");
+        // Terraform HCL: the same inside the function app block (SignalR's own CORS has no such key).
+        let block = o.terraform.split(&format!("resource \"{ty}\"")).nth(1).unwrap();
+        let block = &block[..block.find("\n}\n").unwrap()];
+        assert!(block.contains("support_credentials = true"), "{plan}: {block}");
+        // ARM: siteConfig.cors.supportCredentials.
+        let arm: serde_json::Value = serde_json::from_str(&o.arm).unwrap();
+        let mut found = Vec::new();
+        collect_key(&arm, "supportCredentials", &mut found);
+        assert_eq!(found, vec![serde_json::json!(true)], "{plan}: ARM");
+        assert!(o.arm.contains("\"https://chat.example.com\""), "{plan}");
+        // Bicep.
+        assert!(o.bicep.contains("supportCredentials: true"), "{plan}: Bicep");
+    }
+    // No origins: no function-app CORS block, so nothing claims credentials.
+    let o = build("FC1");
+    assert!(!o.terraform.contains("support_credentials"));
+    assert!(!o.arm.contains("supportCredentials") && !o.bicep.contains("supportCredentials"));
+}
+
+#[test]
+fn p15_dev_example_has_function_app_cors_with_credentials() {
+    let text = fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/examples/dev.toml")).unwrap();
+    let o = build_text("FC1", &text);
+    assert!(o.terraform.contains("support_credentials = true"), "{}", o.terraform);
+    assert!(o.bicep.contains("supportCredentials: true"));
+    assert!(o.arm.contains("\"supportCredentials\": true"));
+}
+
+/// Every value stored under `key` anywhere in `v` (ARM nests the stack in deployments).
+fn collect_key(v: &serde_json::Value, key: &str, out: &mut Vec<serde_json::Value>) {
+    match v {
+        serde_json::Value::Object(m) => {
+            for (k, x) in m {
+                if k == key {
+                    out.push(x.clone());
+                }
+                collect_key(x, key, out);
+            }
+        }
+        serde_json::Value::Array(a) => a.iter().for_each(|x| collect_key(x, key, out)),
+        _ => {}
     }
 }

@@ -243,6 +243,7 @@ fn function_app(graph: &ResourceGraph, resource: &Resource, app: &FunctionApp) -
         site = site.add_block(
             Block::builder("cors")
                 .add_attribute(("allowed_origins", strings(&app.cors_allowed_origins)))
+                .add_attribute(("support_credentials", bool(app.cors_support_credentials)))
                 .build(),
         );
     }
