@@ -219,3 +219,25 @@ fn collect_key(v: &serde_json::Value, key: &str, out: &mut Vec<serde_json::Value
         _ => {}
     }
 }
+
+#[test]
+fn p18_default_azurerm_constraint_starts_at_the_lowest_release_with_everything_emitted() {
+    for plan in ["FC1", "Y1", "EP1"] {
+        let dir = tempfile::tempdir().expect("temp dir");
+        fs::write(dir.path().join("env.toml"), env(plan)).unwrap();
+        let out = sigc(dir.path(), &["build", "env.toml", "--target", "all"]);
+        assert_eq!(code(&out), 0, "{plan}: {}", stderr(&out));
+        let versions = fs::read_to_string(dir.path().join("build/dev/terraform/versions.tf")).unwrap();
+        assert!(versions.contains("version = \">= 4.31, < 5.0\""), "{plan}: {versions}");
+        let json: serde_json::Value = serde_json::from_str(
+            &fs::read_to_string(dir.path().join("build/dev/terraform-json/main.tf.json")).unwrap(),
+        )
+        .unwrap();
+        let azurerm = &json["terraform"]["required_providers"]["azurerm"];
+        assert_eq!(azurerm["version"], ">= 4.31, < 5.0", "{plan}: {json}");
+    }
+    // An explicit constraint still wins.
+    let o = build_text("FC1", &env_with("FC1", "\n[outputs]\nazurerm_version = \"~> 4.40\"\n"));
+    let azurerm = &o.terraform_json["terraform"]["required_providers"]["azurerm"];
+    assert_eq!(azurerm["version"], "~> 4.40");
+}

@@ -407,7 +407,7 @@ pub fn resolve(env: &Env) -> Result<Resolved, Vec<Diagnostic>> {
         targets,
         azurerm_version: pick(
             &o.and_then(|o| o.azurerm_version.clone()),
-            "~> 4.0".to_string(),
+            DEFAULT_AZURERM_VERSION.to_string(),
             &out_span,
         ),
         waivers,
@@ -415,6 +415,12 @@ pub fn resolve(env: &Env) -> Result<Resolved, Vec<Diagnostic>> {
     })
 }
 
+/// P18: the default azurerm constraint starts at 4.31.0, the lowest 4.x release whose provider
+/// schema has every resource type, block and attribute sigc emits: `azurerm_function_app_flex_consumption`
+/// appeared in 4.21.0, its `https_only` only in 4.31.0 (measured over every 4.x schema in
+/// lonegunmanb/terraform-azurerm-schema, tags v4.0.0-v4.79.0, against the Terraform JSON of the
+/// examples and test cases; facts §8 P18). `< 5.0` keeps out the next major's breaking changes.
+pub const DEFAULT_AZURERM_VERSION: &str = ">= 4.31, < 5.0";
 /// Target names as the schema admits them; `all` expands to every target.
 pub fn parse_targets<'a>(names: impl IntoIterator<Item = &'a str>) -> Vec<Target> {
     let mut targets = Vec::new();
