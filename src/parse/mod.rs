@@ -26,6 +26,18 @@ pub fn parse(source: &SourceFile) -> Result<Env, Vec<Diagnostic>> {
         .primary(0..0, "file starts here")
         .help("an ENV.toml describes one environment in a few KB: split or trim it")]);
     }
+    if let Some(at) = source.invalid_utf8 {
+        // The valid prefix is byte-identical in the lossy text, so `at` is a position in it.
+        let end = source.text[at..].chars().next().map_or(at, |c| at + c.len_utf8());
+        return Err(vec![Diagnostic::error(
+            "input/syntax",
+            "invalid TOML: the file is not UTF-8 text",
+        )
+        .primary(at..end, "not UTF-8")
+        .help(
+            "save the file as UTF-8; TOML files are UTF-8 by definition (https://toml.io/en/v1.0.0)",
+        )]);
+    }
     let (root, errors) = DeTable::parse_recoverable(&source.text);
     if !errors.is_empty() {
         return Err(errors.iter().map(|e| syntax(source, e)).collect());
