@@ -1,99 +1,243 @@
-//! Deploy pitfalls (facts §8), one test each, named after the pitfall: every affected plan is built
-//! through the real CLI and every deploy target's output is checked.
+//! One test per first-deploy pitfall of azure-facts §8 (P13-P18), named after it: each builds
+//! the affected plans through the real CLI (`--target all`) and asserts every deploy target.
+
+use std::fs;
+
 mod common;
 
 use common::{code, sigc, stderr};
-use std::fs;
 
-const PLANS: [&str; 3] = ["FC1", "Y1", "EP1"];
+/// A clean development environment on `plan` (`FC1`, `Y1` or `EP1`).
+fn env(plan: &str) -> String {
+    env_with(plan, "")
+}
 
-/// An environment on `plan` whose upstream uses `auth` (with an audience for managed identity).
-fn env(plan: &str, auth: &str) -> String {
-    let audience = if auth == "managed-identity" {
-        "audience = \"11111111-2222-3333-4444-555555555555\"\n"
-    } else {
-        ""
-    };
+/// [`env`] with `extra` TOML appended.
+fn env_with(plan: &str, extra: &str) -> String {
     format!(
-        "[environment]\nname = \"dev\"\nworkload = \"chat\"\nlocation = \"eastus\"\nprofile = \"development\"\n\n\
-         [signalr]\nsku = \"Standard_S1\"\n\n[signalr.upstream]\nauth = \"{auth}\"\n{audience}\n\
-         [functions]\nplan = \"{plan}\"\n"
+        r#"[environment]
+name = "dev"
+workload = "chat"
+location = "eastus"
+profile = "development"
+
+[signalr]
+sku = "Free_F1"
+
+[functions]
+plan = "{plan}"
+{extra}"#
     )
 }
 
-/// Builds every target for `plan`/`auth` and returns (terraform, terraform-json, arm, bicep) texts.
-fn build(plan: &str, auth: &str) -> [String; 4] {
-    let ws = tempfile::tempdir().unwrap();
-    fs::write(ws.path().join("env.toml"), env(plan, auth)).unwrap();
-    let out = sigc(ws.path(), &["build", "env.toml", "--target", "all"]);
-    assert_eq!(code(&out), 0, "{plan}/{auth}: {}", stderr(&out));
-    let root = ws.path().join("build/dev");
-    let read = |f: &str| fs::read_to_string(root.join(f)).unwrap_or_else(|e| panic!("{plan}/{auth}: {f}: {e}"));
-    [
-        read("terraform/main.tf"),
-        read("terraform-json/main.tf.json"),
-        read("arm/azuredeploy.json"),
-        read("bicep/stack.bicep"),
-    ]
+/// Every deploy target of one build.
+struct Outputs {
+    terraform: String,
+    terraform_json: serde_json::Value,
+    arm: String,
+    bicep: String,
 }
 
-/// The line of `text` that holds the upstream URL template (`key` names the attribute).
-fn url_line<'a>(text: &'a str, key: &str, what: &str) -> &'a str {
-    let lines: Vec<&str> = text.lines().filter(|l| l.contains(key)).collect();
-    assert_eq!(
-        lines.len(),
-        1,
-        "{what}: exactly one upstream URL template expected, got {lines:?}"
-    );
-    lines[0]
+fn build(plan: &str) -> Outputs {
+    build_text(plan, &env(plan))
 }
 
-/// P20: the SignalR extension's webhook is authorised by the `signalr_extension` system key
-/// (`code=`); an upstream with managed-identity auth alone gets 403 (Azure/Azure-Functions#2531).
-/// So on every plan, and for both upstream auth modes, every deploy target's URL carries the key,
-/// and the managed-identity mode adds its token on top of it.
+fn build_text(plan: &str, text: &str) -> Outputs {
+    let dir = tempfile::tempdir().expect("temp dir");
+    fs::write(dir.path().join("env.toml"), text).unwrap();
+    let out = sigc(dir.path(), &["build", "env.toml", "--target", "all"]);
+    assert_eq!(code(&out), 0, "{plan}: {}", stderr(&out));
+    let root = dir.path().join("build/dev");
+    let read = |p: &str| fs::read_to_string(root.join(p)).unwrap_or_else(|e| panic!("{plan}: {p}: {e}"));
+    let mut bicep = String::new();
+    let mut files: Vec<_> = fs::read_dir(root.join("bicep"))
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .collect();
+    files.sort();
+    for path in files.iter().filter(|p| p.extension().is_some_and(|x| x == "bicep")) {
+        bicep.push_str(&fs::read_to_string(path).unwrap());
+    }
+    Outputs {
+        terraform: read("terraform/main.tf"),
+        terraform_json: serde_json::from_str(&read("terraform-json/main.tf.json")).unwrap(),
+        arm: read("arm/azuredeploy.json"),
+        bicep,
+    }
+}
+
+/// The `app_settings` object of the function app in Terraform JSON.
+fn json_app_settings<'a>(doc: &'a serde_json::Value, plan: &str) -> &'a serde_json::Map<String, serde_json::Value> {
+    let ty = if plan == "FC1" {
+        "azurerm_function_app_flex_consumption"
+    } else {
+        "azurerm_linux_function_app"
+    };
+    let app = doc["resource"][ty]
+        .as_object()
+        .and_then(|m| m.values().next())
+        .unwrap_or_else(|| panic!("{plan}: no {ty}"));
+    app["app_settings"].as_object().expect("app_settings")
+}
+
 #[test]
-fn p20_upstream_url_always_carries_the_system_key() {
-    for plan in PLANS {
-        for auth in ["none", "managed-identity"] {
-            let what = format!("{plan}/{auth}");
-            let [tf, tf_json, arm, bicep] = build(plan, auth);
-            let hcl_key =
-                "/runtime/webhooks/signalr?code=${data.azurerm_function_app_host_keys.main[0].signalr_extension_key}";
-            assert!(
-                url_line(&tf, "url_template", &what).contains(hcl_key),
-                "{what} terraform"
-            );
-            assert!(
-                url_line(&tf_json, "\"url_template\"", &what).contains(hcl_key),
-                "{what} terraform-json"
-            );
-            let arm_url = url_line(&arm, "urlTemplate", &what);
-            assert!(
-                arm_url.contains("/runtime/webhooks/signalr?code=', listKeys(")
-                    && arm_url.contains(").systemKeys.signalr_extension"),
-                "{what} arm: {arm_url}"
-            );
-            let bicep_url = url_line(&bicep, "urlTemplate:", &what);
-            assert!(
-                bicep_url.contains("?code=${host.listKeys().systemKeys.signalr_extension}"),
-                "{what} bicep: {bicep_url}"
-            );
-            assert!(
-                bicep.contains("var signalRWebhookPath = '/runtime/webhooks/signalr'"),
-                "{what} bicep: webhook path"
-            );
-            let identity = [
-                tf.contains("user_assigned_identity_id = \"11111111-2222-3333-4444-555555555555\""),
-                tf_json.contains("\"user_assigned_identity_id\": \"11111111-2222-3333-4444-555555555555\""),
-                arm.contains("'managedIdentity', createObject('resource', '11111111-2222-3333-4444-555555555555')"),
-                bicep.contains("resource: '11111111-2222-3333-4444-555555555555'"),
-            ];
-            let want = auth == "managed-identity";
+fn p13_flex_terraform_drops_keyless_azurewebjobsstorage() {
+    for plan in ["FC1", "Y1", "EP1"] {
+        let o = build(plan);
+        let settings = json_app_settings(&o.terraform_json, plan);
+        if plan == "FC1" {
+            // Terraform: the empty value that keeps azurerm's key-less connection string out of
+            // Azure, next to the identity-based settings, with its source as a comment on the block.
             assert_eq!(
-                identity, [want; 4],
-                "{what}: managed-identity auth in [tf, tf-json, arm, bicep]"
+                settings.get("AzureWebJobsStorage"),
+                Some(&serde_json::json!("")),
+                "{plan}"
             );
+            assert_eq!(settings["AzureWebJobsStorage__credential"], "managedidentity", "{plan}");
+            assert!(settings.contains_key("AzureWebJobsStorage__accountName"), "{plan}");
+            let block = o
+                .terraform
+                .split("resource \"azurerm_function_app_flex_consumption\"")
+                .nth(1)
+                .expect("flex function app block");
+            let block = &block[..block.find("\n}\n").unwrap()];
+            assert!(
+                block.contains("\"AzureWebJobsStorage\"") && block.contains("= \"\""),
+                "{block}"
+            );
+            assert!(
+                block.contains("# P13:") && block.contains("terraform-provider-azurerm#29149"),
+                "{block}"
+            );
+            assert!(
+                block.contains("storage_authentication_type = \"SystemAssignedIdentity\""),
+                "{block}"
+            );
+        } else {
+            // Y1/EP keep their content share on Azure Files, which takes the account key: the
+            // provider builds a full connection string from it, so no workaround is written.
+            assert!(!settings.contains_key("AzureWebJobsStorage"), "{plan}: {settings:?}");
+            assert!(!o.terraform.contains("# P13:"), "{plan}");
+            assert!(o.terraform.contains("storage_account_access_key"), "{plan}");
+        }
+        // ARM and Bicep are not affected: with identity-based storage (FC1) they carry only the
+        // `__accountName` / `__credential` pair, never a key-less connection string.
+        if plan == "FC1" {
+            assert!(
+                !o.arm.contains("\"AzureWebJobsStorage\""),
+                "{plan}: ARM has a plain AzureWebJobsStorage"
+            );
+            assert!(
+                !o.bicep.contains("'AzureWebJobsStorage'"),
+                "{plan}: Bicep has a plain AzureWebJobsStorage"
+            );
+            assert!(o.arm.contains("\"AzureWebJobsStorage__accountName\""), "{plan}");
+            assert!(o.bicep.contains("'AzureWebJobsStorage__accountName'"), "{plan}");
+        } else {
+            for (target, text) in [("ARM", &o.arm), ("Bicep", &o.bicep)] {
+                let at = text
+                    .find("AzureWebJobsStorage")
+                    .unwrap_or_else(|| panic!("{plan}: {target}"));
+                let value = &text[at..(at + 400).min(text.len())];
+                assert!(
+                    value.contains("AccountKey="),
+                    "{plan}: {target} connection string has no key: {value}"
+                );
+            }
         }
     }
+}
+
+#[test]
+fn p15_function_app_cors_allows_credentials_for_signalr_origins() {
+    let origins = r#"
+[signalr.cors]
+allowed_origins = ["https://chat.example.com", "http://localhost:3000"]
+"#;
+    for plan in ["FC1", "Y1", "EP1"] {
+        let o = build_text(plan, &env_with(plan, origins));
+        // Terraform JSON: the function app's CORS = the SignalR origins, with credentials.
+        let ty = if plan == "FC1" {
+            "azurerm_function_app_flex_consumption"
+        } else {
+            "azurerm_linux_function_app"
+        };
+        let app = o.terraform_json["resource"][ty]
+            .as_object()
+            .unwrap()
+            .values()
+            .next()
+            .unwrap();
+        let cors = &app["site_config"]["cors"];
+        assert_eq!(
+            cors["allowed_origins"],
+            serde_json::json!(["https://chat.example.com", "http://localhost:3000"]),
+            "{plan}: {cors}"
+        );
+        assert_eq!(cors["support_credentials"], true, "{plan}: {cors}");
+        // Terraform HCL: the same inside the function app block (SignalR's own CORS has no such key).
+        let block = o.terraform.split(&format!("resource \"{ty}\"")).nth(1).unwrap();
+        let block = &block[..block.find("\n}\n").unwrap()];
+        assert!(block.contains("support_credentials = true"), "{plan}: {block}");
+        // ARM: siteConfig.cors.supportCredentials.
+        let arm: serde_json::Value = serde_json::from_str(&o.arm).unwrap();
+        let mut found = Vec::new();
+        collect_key(&arm, "supportCredentials", &mut found);
+        assert_eq!(found, vec![serde_json::json!(true)], "{plan}: ARM");
+        assert!(o.arm.contains("\"https://chat.example.com\""), "{plan}");
+        // Bicep.
+        assert!(o.bicep.contains("supportCredentials: true"), "{plan}: Bicep");
+    }
+    // No origins: no function-app CORS block, so nothing claims credentials.
+    let o = build("FC1");
+    assert!(!o.terraform.contains("support_credentials"));
+    assert!(!o.arm.contains("supportCredentials") && !o.bicep.contains("supportCredentials"));
+}
+
+#[test]
+fn p15_dev_example_has_function_app_cors_with_credentials() {
+    let text = fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/examples/dev.toml")).unwrap();
+    let o = build_text("FC1", &text);
+    assert!(o.terraform.contains("support_credentials = true"), "{}", o.terraform);
+    assert!(o.bicep.contains("supportCredentials: true"));
+    assert!(o.arm.contains("\"supportCredentials\": true"));
+}
+
+/// Every value stored under `key` anywhere in `v` (ARM nests the stack in deployments).
+fn collect_key(v: &serde_json::Value, key: &str, out: &mut Vec<serde_json::Value>) {
+    match v {
+        serde_json::Value::Object(m) => {
+            for (k, x) in m {
+                if k == key {
+                    out.push(x.clone());
+                }
+                collect_key(x, key, out);
+            }
+        }
+        serde_json::Value::Array(a) => a.iter().for_each(|x| collect_key(x, key, out)),
+        _ => {}
+    }
+}
+
+#[test]
+fn p18_default_azurerm_constraint_starts_at_the_lowest_release_with_everything_emitted() {
+    for plan in ["FC1", "Y1", "EP1"] {
+        let dir = tempfile::tempdir().expect("temp dir");
+        fs::write(dir.path().join("env.toml"), env(plan)).unwrap();
+        let out = sigc(dir.path(), &["build", "env.toml", "--target", "all"]);
+        assert_eq!(code(&out), 0, "{plan}: {}", stderr(&out));
+        let versions = fs::read_to_string(dir.path().join("build/dev/terraform/versions.tf")).unwrap();
+        assert!(versions.contains("version = \">= 4.31, < 5.0\""), "{plan}: {versions}");
+        let json: serde_json::Value = serde_json::from_str(
+            &fs::read_to_string(dir.path().join("build/dev/terraform-json/main.tf.json")).unwrap(),
+        )
+        .unwrap();
+        let azurerm = &json["terraform"]["required_providers"]["azurerm"];
+        assert_eq!(azurerm["version"], ">= 4.31, < 5.0", "{plan}: {json}");
+    }
+    // An explicit constraint still wins.
+    let o = build_text("FC1", &env_with("FC1", "\n[outputs]\nazurerm_version = \"~> 4.40\"\n"));
+    let azurerm = &o.terraform_json["terraform"]["required_providers"]["azurerm"];
+    assert_eq!(azurerm["version"], "~> 4.40");
 }

@@ -484,7 +484,10 @@ fn function_app(graph: &ResourceGraph, resource: &Resource, f: &FunctionApp) -> 
     site_config.insert("http20Enabled".into(), json!(f.http2_enabled));
     site_config.insert("remoteDebuggingEnabled".into(), json!(f.remote_debugging_enabled));
     if !f.cors_allowed_origins.is_empty() {
-        site_config.insert("cors".into(), json!({"allowedOrigins": lits(&f.cors_allowed_origins)}));
+        site_config.insert(
+            "cors".into(),
+            json!({"allowedOrigins": lits(&f.cors_allowed_origins), "supportCredentials": f.cors_support_credentials}),
+        );
     }
     site_config.insert("appSettings".into(), Value::Array(app_settings));
 

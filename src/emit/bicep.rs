@@ -317,6 +317,7 @@ struct FunctionAppView {
     http2_enabled: bool,
     remote_debugging_enabled: bool,
     cors: Vec<String>,
+    cors_support_credentials: bool,
     app_settings: Vec<Tag>,
 }
 
@@ -542,6 +543,7 @@ fn function_app_view(graph: &ResourceGraph, f: &FunctionApp) -> anyhow::Result<F
         http2_enabled: f.http2_enabled,
         remote_debugging_enabled: f.remote_debugging_enabled,
         cors: f.cors_allowed_origins.clone(),
+        cors_support_credentials: f.cors_support_credentials,
         app_settings: tags(&f.app_settings),
     })
 }

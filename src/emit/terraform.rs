@@ -65,14 +65,20 @@ pub fn emit(graph: &ResourceGraph) -> anyhow::Result<Vec<Artifact>> {
 
 /// `#checkov:skip=ID:reason` lines per resource address, from the shared table in
 /// [`crate::emit::checkov`]. Only the HCL gets them: Terraform JSON has no comments.
+/// The P13 note goes on the Flex function app with identity-based storage.
 fn checkov_skips(graph: &ResourceGraph) -> BTreeMap<String, Vec<String>> {
     graph
         .in_order()
         .filter_map(|r| {
-            let lines: Vec<String> = checkov::skips(r, graph, Target::Terraform)
+            let mut lines: Vec<String> = checkov::skips(r, graph, Target::Terraform)
                 .iter()
                 .map(checkov::Skip::directive)
                 .collect();
+            if let Settings::FunctionApp(app) = &r.settings {
+                if app.plan.is_flex() && app.storage_auth == crate::graph::StorageAuth::SystemAssignedIdentity {
+                    lines.insert(0, resources::FLEX_STORAGE_NOTE.to_string());
+                }
+            }
             (!lines.is_empty()).then(|| (format!("{}.{}", tf_type(r), local_name(r.id)), lines))
         })
         .collect()

@@ -201,6 +201,8 @@ fn function_app(r: &Resolved, plan: FunctionPlan, signalr_name: &str) -> Functio
         remote_debugging_enabled: false,
         scm_min_tls_version: "1.2".into(),
         cors_allowed_origins: f.cors_allowed_origins.value.iter().map(|s| s.value.clone()).collect(),
+        cors_support_credentials: !f.cors_allowed_origins.value.is_empty()
+            && f.cors_allowed_origins.value.iter().all(|o| o.value != "*"),
         app_settings,
         content_share: (!plan.is_flex()).then(|| content_share(app_name)),
         flex: plan.is_flex().then(|| Flex {

@@ -265,6 +265,11 @@ pub struct FunctionApp {
     /// Minimum TLS of the SCM (Kudu) site that deployments go through, `1.2` style.
     pub scm_min_tls_version: String,
     pub cors_allowed_origins: Vec<String>,
+    /// P15: the SignalR client negotiates cross-origin with credentials, so CORS allows
+    /// them; never together with `*` (browsers refuse that pair). Source:
+    /// learn.microsoft.com/azure/azure-signalr/signalr-concept-serverless-development-config
+    /// (section "Azure Functions CORS").
+    pub cors_support_credentials: bool,
     /// Literal app settings: the SignalR identity connection, identity-based storage
     /// settings (FC1) and the user's extra settings. Settings whose value is a
     /// reference or a secret (storage keys, App Insights connection string, content

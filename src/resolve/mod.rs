@@ -415,12 +415,12 @@ pub fn resolve(env: &Env) -> Result<Resolved, Vec<Diagnostic>> {
     })
 }
 
-/// Default `[outputs] azurerm_version` (P18). `~> 4.0` admits 4.0-4.20, which lack
-/// `azurerm_function_app_flex_consumption` (added in 4.21, hashicorp/terraform-provider-azurerm
-/// CHANGELOG-v4.md; facts §8 P18). 4.58 only widened `maximum_instance_count` from 40-1000 to 1-1000
-/// (hashicorp/terraform-provider-azurerm#31392); sigc refuses values below 40
-/// (schemas/azure-limits.toml `flex_maximum_instance_count_min`), so 4.21 is the lowest release for it.
-pub const DEFAULT_AZURERM_VERSION: &str = ">= 4.21.0, < 5.0";
+/// P18: the default azurerm constraint starts at 4.31.0, the lowest 4.x release whose provider
+/// schema has every resource type, block and attribute sigc emits: `azurerm_function_app_flex_consumption`
+/// appeared in 4.21.0, its `https_only` only in 4.31.0 (measured over every 4.x schema in
+/// lonegunmanb/terraform-azurerm-schema, tags v4.0.0-v4.79.0, against the Terraform JSON of the
+/// examples and test cases; facts §8 P18). `< 5.0` keeps out the next major's breaking changes.
+pub const DEFAULT_AZURERM_VERSION: &str = ">= 4.31, < 5.0";
 
 /// Target names as the schema admits them; `all` expands to every target.
 pub fn parse_targets<'a>(names: impl IntoIterator<Item = &'a str>) -> Vec<Target> {

@@ -148,6 +148,12 @@ pub fn resource_block(graph: &ResourceGraph, resource: &Resource) -> anyhow::Res
     Ok(block)
 }
 
+/// The app setting blanked on Flex with identity-based storage (P13, see [`function_app`]).
+pub const FLEX_STORAGE_WORKAROUND: &str = "AzureWebJobsStorage";
+
+/// The comment put on the Flex function app block when the P13 workaround is in it.
+pub const FLEX_STORAGE_NOTE: &str = " P13: AzureWebJobsStorage = \"\" keeps azurerm's key-less connection string out of Azure (hashicorp/terraform-provider-azurerm#29149, #30732, #33211)";
+
 fn function_app(graph: &ResourceGraph, resource: &Resource, app: &FunctionApp) -> anyhow::Result<Block> {
     if app.runtime != "python" {
         bail!(
@@ -173,6 +179,13 @@ fn function_app(graph: &ResourceGraph, resource: &Resource, app: &FunctionApp) -
                 .add_attribute(("storage_authentication_type", lit(auth)));
             if app.storage_auth == StorageAuth::AccessKey {
                 b = b.add_attribute(("storage_access_key", attr(graph, app.storage, &["primary_access_key"])?));
+            } else {
+                // P13: with an identity, azurerm still writes a key-less `AzureWebJobsStorage`
+                // connection string, which wins over `AzureWebJobsStorage__accountName` and stops
+                // the host. An empty value in `app_settings` replaces it and the provider does not
+                // send empty values, so the setting is absent in Azure (a plan diff remains).
+                // Source: hashicorp/terraform-provider-azurerm#29149, #30732, #33211.
+                settings.insert(FLEX_STORAGE_WORKAROUND.to_string(), String::new());
             }
             b = b
                 .add_attribute(("runtime_name", lit(&app.runtime)))
@@ -230,6 +243,7 @@ fn function_app(graph: &ResourceGraph, resource: &Resource, app: &FunctionApp) -
         site = site.add_block(
             Block::builder("cors")
                 .add_attribute(("allowed_origins", strings(&app.cors_allowed_origins)))
+                .add_attribute(("support_credentials", bool(app.cors_support_credentials)))
                 .build(),
         );
     }
