@@ -19,6 +19,10 @@ use serde_json::{Map, Value};
 /// `(path inside schemas/arm, contents)`; every file is registered under its `id`.
 const SCHEMA_FILES: &[(&str, &str)] = &[
     (
+        "handmade/Microsoft.Web.sites.host.keys.json",
+        include_str!("../../schemas/arm/handmade/Microsoft.Web.sites.host.keys.json"),
+    ),
+    (
         "common/definitions.json",
         include_str!("../../schemas/arm/common/definitions.json"),
     ),
@@ -167,18 +171,18 @@ fn registry() -> &'static Registry {
                     continue;
                 };
                 for schema in defs.values() {
-                    let first = |key: &str| {
-                        schema
-                            .pointer(&format!("/properties/{key}/enum/0"))
-                            .and_then(Value::as_str)
-                    };
-                    let (Some(ty), Some(api)) = (first("type"), first("apiVersion")) else {
+                    let Some(ty) = schema.pointer("/properties/type/enum/0").and_then(Value::as_str) else {
                         continue;
                     };
-                    resources.insert(
-                        (scope.section(), ty.to_string(), api.to_string()),
-                        Definition { doc: id, schema },
-                    );
+                    // Upstream files list one apiVersion per definition; the hand-made
+                    // host-keys schema lists several (every one it was written for).
+                    let apis = schema.pointer("/properties/apiVersion/enum").and_then(Value::as_array);
+                    for api in apis.into_iter().flatten().filter_map(Value::as_str) {
+                        resources.insert(
+                            (scope.section(), ty.to_string(), api.to_string()),
+                            Definition { doc: id, schema },
+                        );
+                    }
                 }
             }
         }

@@ -71,6 +71,25 @@ const FILES: &[(&str, &str)] = &[
         "data.azurerm_function_app_host_keys",
         include_str!("../../schemas/azurerm/data.azurerm_function_app_host_keys.json"),
     ),
+    // Other providers the stack uses (schemas/azapi, schemas/random: see their README).
+    (
+        "azapi_resource",
+        include_str!("../../schemas/azapi/azapi_resource.json"),
+    ),
+    (
+        "azapi_resource_action",
+        include_str!("../../schemas/azapi/azapi_resource_action.json"),
+    ),
+    (
+        "azapi_update_resource",
+        include_str!("../../schemas/azapi/azapi_update_resource.json"),
+    ),
+    (
+        "random_password",
+        include_str!("../../schemas/random/random_password.json"),
+    ),
+    ("random_string", include_str!("../../schemas/random/random_string.json")),
+    ("random_uuid", include_str!("../../schemas/random/random_uuid.json")),
 ];
 
 /// Meta-arguments Terraform itself handles on `resource` and `data` blocks.
@@ -102,6 +121,16 @@ struct AttrSchema {
     computed: bool,
     #[serde(default)]
     deprecated: bool,
+    /// Plugin-framework nested attribute (azapi `retry`): an object of typed fields.
+    #[serde(default)]
+    nested_type: Option<NestedAttrs>,
+}
+
+#[derive(Deserialize)]
+struct NestedAttrs {
+    #[serde(default)]
+    attributes: BTreeMap<String, AttrSchema>,
+    nesting_mode: String,
 }
 
 #[derive(Deserialize)]
@@ -137,7 +166,7 @@ fn schemas() -> &'static Result<Schemas, String> {
             .map(|(name, text)| {
                 serde_json::from_str::<SchemaFile>(text)
                     .map(|file| (*name, file.block))
-                    .map_err(|e| format!("schemas/azurerm/{name}.json is not a provider schema: {e}"))
+                    .map_err(|e| format!("the embedded schema of `{name}` is not a provider schema: {e}"))
             })
             .collect()
     })
@@ -479,6 +508,12 @@ fn check_node(address: &str, path: &str, node: &Node, schema: &BlockSchema, out:
                 at(name)
             ));
         }
+        if let Some(nested) = &attr.nested_type {
+            if let Err(msg) = check_nested_attr(value, nested) {
+                out.push(format!("`{address}`: `{}` {msg}", at(name)));
+            }
+            continue;
+        }
         if let Err(msg) = check_type(value, &attr.ty) {
             out.push(format!("`{address}`: `{}` {msg}", at(name)));
         }
@@ -523,6 +558,34 @@ fn check_node(address: &str, path: &str, node: &Node, schema: &BlockSchema, out:
             }
         }
     }
+}
+
+/// A `nested_type` attribute with `nesting_mode = "single"`: one object whose fields are
+/// the nested attributes (unknown fields and missing required ones are errors).
+fn check_nested_attr(value: &Lit, nested: &NestedAttrs) -> Result<(), String> {
+    let entries = match value {
+        Lit::Unknown | Lit::Null => return Ok(()),
+        Lit::Object(entries) if nested.nesting_mode == "single" => entries,
+        other => {
+            return Err(format!(
+                "expects an object ({} nested attribute), found {}",
+                nested.nesting_mode,
+                other.describe()
+            ))
+        }
+    };
+    for (key, v) in entries {
+        let Some(attr) = nested.attributes.get(key) else {
+            return Err(format!("has no field `{key}`"));
+        };
+        check_type(v, &attr.ty).map_err(|m| format!("field `{key}` {m}"))?;
+    }
+    for (key, attr) in &nested.attributes {
+        if attr.required && !entries.iter().any(|(k, _)| k == key) {
+            return Err(format!("is missing its required field `{key}`"));
+        }
+    }
+    Ok(())
 }
 
 /// Compares a literal with a cty type in `providers schema -json` form.
