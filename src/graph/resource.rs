@@ -383,7 +383,7 @@ impl Resource {
             Settings::FunctionApp(_) => "Microsoft.Web/sites",
             Settings::SignalR(_) => "Microsoft.SignalRService/signalR",
             Settings::SignalRNetworkAcl(_) => "Microsoft.SignalRService/signalR (networkACLs)",
-            Settings::HostKey(_) => "Microsoft.Web/sites/host/systemkeys",
+            Settings::HostKey(_) => "Microsoft.Web/sites/host/systemKeys",
             Settings::RoleAssignment(_) => "Microsoft.Authorization/roleAssignments",
         }
     }

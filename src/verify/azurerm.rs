@@ -656,6 +656,61 @@ mod tests {
         assert!(schemas["azurerm_signalr_service"].block_types["sku"].min_items == 1);
     }
 
+    #[test]
+    fn azapi_nested_retry_and_random_are_checked() {
+        let good = body(
+            r#"
+resource "azapi_resource" "k" {
+  type      = "Microsoft.Web/sites/host/systemKeys@2024-11-01"
+  name      = "signalr_extension"
+  parent_id = "x"
+  body      = { properties = { name = "signalr_extension" } }
+  retry     = { error_message_regex = ["ServiceUnavailable"], interval_seconds = 10 }
+}
+
+resource "random_password" "p" {
+  length = 32
+}
+"#,
+        );
+        assert_eq!(check_hcl(&good), Vec::<String>::new());
+        let broken = body(
+            r#"
+resource "azapi_resource" "a" {
+  type  = "x@1"
+  retry = { interval_seconds = 10 }
+}
+
+resource "azapi_resource" "b" {
+  type  = "x@1"
+  retry = { error_message_regex = ["x"], backoff = 2 }
+}
+
+resource "azapi_resource" "c" {
+  type   = "x@1"
+  output = {}
+  retry  = "often"
+}
+
+resource "random_password" "p" {
+  length  = "long"
+  special = 1
+}
+"#,
+        );
+        let all = check_hcl(&broken).join("\n");
+        for expected in [
+            "`azapi_resource.a`: `retry` is missing its required field `error_message_regex`",
+            "`azapi_resource.b`: `retry` has no field `backoff`",
+            "`azapi_resource.c`: `output` is computed by the provider and cannot be set",
+            "`azapi_resource.c`: `retry` expects an object",
+            "`random_password.p`: `length` expects number",
+            "`random_password.p`: `special` expects bool",
+        ] {
+            assert!(all.contains(expected), "missing `{expected}` in:\n{all}");
+        }
+    }
+
     fn body(text: &str) -> Body {
         hcl::from_str(text).expect("test HCL parses")
     }
