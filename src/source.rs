@@ -23,6 +23,9 @@ impl<T> Located<T> {
 pub struct SourceFile {
     pub name: String,
     pub text: String,
+    /// Byte offset of the first byte that was not UTF-8, when the file was read from
+    /// bytes that are not text (see [`SourceFile::from_bytes`]); the parser reports it.
+    pub invalid_utf8: Option<usize>,
     line_starts: Vec<usize>,
     /// Per line: all ASCII, so a column is a byte distance. Keeps `line_col` O(1) on
     /// such lines: rendering a thousand findings on one 1 MB line must not rescan it each time.
@@ -41,8 +44,23 @@ impl SourceFile {
         Self {
             name: name.into(),
             text,
+            invalid_utf8: None,
             line_starts,
             line_ascii,
+        }
+    }
+
+    /// A file read as bytes: text that is not UTF-8 keeps its valid prefix (and the rest,
+    /// lossily) so the parser can report where the first bad byte is, with line and column.
+    pub fn from_bytes(name: impl Into<String>, bytes: Vec<u8>) -> Self {
+        match String::from_utf8(bytes) {
+            Ok(text) => Self::new(name, text),
+            Err(e) => {
+                let at = e.utf8_error().valid_up_to();
+                let mut f = Self::new(name, String::from_utf8_lossy(e.as_bytes()).into_owned());
+                f.invalid_utf8 = Some(at);
+                f
+            }
         }
     }
 

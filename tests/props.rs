@@ -750,3 +750,228 @@ fn an_undone_escape_is_caught_in_every_target() {
         );
     }
 }
+
+// ---------- check passing implies build passing ----------
+
+/// A value for a free-text field: often one the field accepts (so `check` passes and
+/// the build runs), often hostile (target-language syntax, escapes, lookalikes of
+/// the words the verifiers look for), sometimes anything at all.
+fn field_value() -> impl Strategy<Value = String> {
+    prop_oneof![
+        3 => "[a-z][a-z0-9]{0,10}",
+        2 => prop::sample::select(vec![
+            "[concat(1)]", "[[x]", "[parameters('x')]", "parameters('x')", "variables('v')", "connectionstring",
+            "ConnectionString", "listKeys", "primaryKey", "${var.x}", "%{ if true }", "'", "''", "\\", "*", "a*",
+            "https://a.example.com", "http://localhost:3000", "api://sigc", "{{ abbr }}", "{0}", "[", "]",
+            "resourceId('a', 'b')", "Chat", "chat", "a-b", "a_b", "a.b", "é", "😀", " x ", "x\ny",
+        ])
+        .prop_map(str::to_string),
+        2 => nasty(),
+        1 => (nasty(), "[a-z]{1,6}").prop_map(|(a, b)| format!("{b}{a}")),
+    ]
+}
+
+/// Every free-text field of ENV.toml, each present or not.
+#[derive(Debug, Clone)]
+struct Fields {
+    names: Vec<(usize, String)>,
+    pattern: Option<String>,
+    compact_pattern: Option<String>,
+    suffix: Option<String>,
+    instance: Option<String>,
+    tags: Vec<(String, String)>,
+    hubs: Vec<String>,
+    upstream: [Option<String>; 3],
+    audience: Option<String>,
+    app_settings: Vec<(String, String)>,
+    signalr_origins: Vec<String>,
+    function_origins: Vec<String>,
+    reason: Option<String>,
+}
+
+const NAME_KEYS: [&str; 7] = [
+    "resource_group",
+    "signalr",
+    "storage_account",
+    "log_analytics",
+    "app_insights",
+    "service_plan",
+    "function_app",
+];
+
+/// Mostly a value of the field's own shape, sometimes any [`field_value`].
+fn shaped(shape: &'static str) -> BoxedStrategy<String> {
+    prop_oneof![5 => shape.prop_map(|s| s), 1 => field_value()].boxed()
+}
+
+fn fields() -> impl Strategy<Value = Fields> {
+    let opt = |s: BoxedStrategy<String>| prop::option::weighted(0.25, s);
+    let list = |s: BoxedStrategy<String>, n| prop::collection::vec(s, 0..n);
+    let origin = || shaped("https://[a-z]{1,8}\\.example\\.com");
+    (
+        (
+            prop::collection::vec((0..NAME_KEYS.len(), shaped("[a-z][a-z0-9]{2,12}")), 0..3),
+            opt(prop_oneof![
+                field_value(),
+                field_value().prop_map(|v| format!("{{{{ abbr }}}}-{v}-{{{{ env }}}}"))
+            ]
+            .boxed()),
+            opt(field_value()
+                .prop_map(|v| format!("{{{{ abbr }}}}{v}{{{{ env }}}}"))
+                .boxed()),
+            opt(shaped("[a-z0-9]{0,4}")),
+            opt(shaped("[0-9]{1,3}")),
+            prop::collection::vec((field_value(), field_value()), 0..3),
+        ),
+        (
+            list(shaped("[A-Za-z][A-Za-z0-9_]{0,10}"), 3),
+            [
+                opt(field_value().boxed()),
+                opt(field_value().boxed()),
+                opt(field_value().boxed()),
+            ],
+            opt(shaped("api://[a-z]{1,8}")),
+            prop::collection::vec((shaped("X_[A-Za-z0-9_.-]{1,12}"), field_value()), 0..3),
+            list(origin(), 3),
+            list(origin(), 2),
+            prop::option::weighted(0.2, field_value()),
+        ),
+    )
+        .prop_map(
+            |(
+                (names, pattern, compact_pattern, suffix, instance, tags),
+                (hubs, upstream, audience, app_settings, signalr_origins, function_origins, reason),
+            )| Fields {
+                names,
+                pattern,
+                compact_pattern,
+                suffix,
+                instance,
+                tags,
+                hubs,
+                upstream,
+                audience,
+                app_settings,
+                signalr_origins,
+                function_origins,
+                reason,
+            },
+        )
+}
+
+fn fields_toml(f: &Fields) -> String {
+    let list = |v: &[String]| v.iter().map(|s| toml_str(s)).collect::<Vec<_>>().join(", ");
+    let pairs = |v: &[(String, String)]| {
+        v.iter()
+            .map(|(k, v)| format!("{} = {}", toml_str(k), toml_str(v)))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let mut t = String::from(
+        "[environment]\nname = \"dev\"\nworkload = \"chat\"\nlocation = \"eastus\"\nprofile = \"development\"\n",
+    );
+    let mut tags = f.tags.clone();
+    tags.sort();
+    tags.dedup_by(|a, b| a.0 == b.0);
+    t += &format!("tags = {{ {} }}\n\n[naming]\n", pairs(&tags));
+    for (key, v) in [
+        ("pattern", &f.pattern),
+        ("compact_pattern", &f.compact_pattern),
+        ("suffix", &f.suffix),
+        ("instance", &f.instance),
+    ] {
+        if let Some(v) = v {
+            t += &format!("{key} = {}\n", toml_str(v));
+        }
+    }
+    let mut names: Vec<(String, String)> = f
+        .names
+        .iter()
+        .map(|(i, v)| (NAME_KEYS[*i].to_string(), v.clone()))
+        .collect();
+    names.sort();
+    names.dedup_by(|a, b| a.0 == b.0);
+    t += &format!("names = {{ {} }}\n\n[signalr]\nsku = \"Standard_S1\"\n", pairs(&names));
+    if !f.hubs.is_empty() {
+        t += &format!("hubs = [{}]\n", list(&f.hubs));
+    }
+    if !f.signalr_origins.is_empty() {
+        t += &format!("[signalr.cors]\nallowed_origins = [{}]\n", list(&f.signalr_origins));
+    }
+    t += "[signalr.upstream]\n";
+    for (key, v) in ["hub_pattern", "event_pattern", "category_pattern"]
+        .iter()
+        .zip(&f.upstream)
+    {
+        if let Some(v) = v {
+            t += &format!("{key} = {}\n", toml_str(v));
+        }
+    }
+    if let Some(a) = &f.audience {
+        t += &format!("auth = \"managed-identity\"\naudience = {}\n", toml_str(a));
+    }
+    let mut settings = f.app_settings.clone();
+    settings.sort();
+    settings.dedup_by(|a, b| a.0 == b.0);
+    t += &format!(
+        "\n[functions]\nplan = \"EP1\"\napp_settings = {{ {} }}\n",
+        pairs(&settings)
+    );
+    if !f.function_origins.is_empty() {
+        t += &format!("cors_allowed_origins = [{}]\n", list(&f.function_origins));
+    }
+    if let Some(r) = &f.reason {
+        t += &format!(
+            "\n[[policy.allow]]\nrule = \"cors/wildcard-origin\"\nreason = {}\n",
+            toml_str(r)
+        );
+    }
+    t
+}
+
+/// No valid input is an internal error: whenever `check` reports no error, a build of
+/// every target (emit and the output verifiers) succeeds. Cases `check` refuses are
+/// counted, so a generator that only makes invalid files is noticed.
+#[test]
+fn check_passing_implies_build_passing_for_every_free_text_field() {
+    let built = std::cell::Cell::new(0u32);
+    let total = std::cell::Cell::new(0u32);
+    let result = runner().run(&fields(), |f| {
+        let text = fields_toml(&f);
+        let source = SourceFile::new("props.env.toml", text.clone());
+        total.set(total.get() + 1);
+        let checked = compile(&source, &Options::default()).map_err(|e| TestCaseError::fail(format!("{e:#}")))?;
+        if checked.has_errors() {
+            if std::env::var_os("SIGC_PROPS_DEBUG").is_some() {
+                for d in checked.diagnostics.iter().filter(|d| d.is_error()) {
+                    eprintln!("refused: {}", d.rule);
+                }
+            }
+            return Ok(());
+        }
+        let all = Options {
+            targets: Some(Target::ALL.to_vec()),
+        };
+        match compile(&source, &all) {
+            Ok(c) if !c.has_errors() && !c.artifacts.is_empty() => {
+                built.set(built.get() + 1);
+                Ok(())
+            }
+            Ok(c) => Err(TestCaseError::fail(format!(
+                "check passed, build did not: {:?}\n{text}",
+                c.diagnostics
+            ))),
+            Err(e) => Err(TestCaseError::fail(format!(
+                "check passed, build failed: {e:#}\n{text}"
+            ))),
+        }
+    });
+    if let Err(e) = result {
+        panic!("{e}");
+    }
+    let (built, total) = (built.get(), total.get());
+    assert!(
+        built * 8 >= total,
+        "only {built} of {total} generated files passed check: the generator is too hostile to test builds"
+    );
+}

@@ -42,6 +42,10 @@ pub struct Rule {
     pub development: Level,
     /// Fixed diagnostics (`input/*`, `graph/*`) cannot be waived.
     pub fixed: bool,
+    /// The rule mirrors a limit Azure (or the provider) enforces itself: a waiver would
+    /// only move the failure to deploy time, or build output the verifiers reject, so
+    /// `[[policy.allow]]` cannot name it.
+    pub azure_limit: bool,
     /// Markdown: What it does / Why it matters / Example / How to fix / Source.
     pub docs: &'static str,
     /// `None` for fixed rules, which the parser and lowering report.
@@ -49,6 +53,11 @@ pub struct Rule {
 }
 
 impl Rule {
+    /// Whether `[[policy.allow]]` may name this rule: not a fixed error, not an Azure limit.
+    pub fn waivable(&self) -> bool {
+        !self.fixed && !self.azure_limit
+    }
+
     pub fn level(&self, profile: Profile) -> Level {
         match profile {
             Profile::Production => self.production,
@@ -86,6 +95,18 @@ macro_rules! declare_rule {
             production: $crate::policy::level!($p),
             development: $crate::policy::level!($d),
             fixed: false,
+            azure_limit: false,
+            docs: concat!($($doc, "\n"),*),
+            check: Some($check),
+        };
+    };
+    ($(#[doc = $doc:literal])* $id:literal, azure_limit, production = $p:ident, development = $d:ident, check = $check:path) => {
+        pub const RULE: $crate::policy::Rule = $crate::policy::Rule {
+            id: $id,
+            production: $crate::policy::level!($p),
+            development: $crate::policy::level!($d),
+            fixed: false,
+            azure_limit: true,
             docs: concat!($($doc, "\n"),*),
             check: Some($check),
         };
@@ -96,6 +117,7 @@ macro_rules! declare_rule {
             production: Some($crate::diag::Severity::Warning),
             development: Some($crate::diag::Severity::Warning),
             fixed: true,
+            azure_limit: false,
             docs: concat!($($doc, "\n"),*),
             check: None,
         };
@@ -106,6 +128,7 @@ macro_rules! declare_rule {
             production: Some($crate::diag::Severity::Error),
             development: Some($crate::diag::Severity::Error),
             fixed: true,
+            azure_limit: false,
             docs: concat!($($doc, "\n"),*),
             check: None,
         };
@@ -214,7 +237,8 @@ pub fn check(env: &Resolved) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     let waived: Vec<&str> = env.waivers.iter().map(|w| w.rule.value.as_str()).collect();
     for rule in RULES {
-        if waived.contains(&rule.id) {
+        // A waiver of an unwaivable rule is itself an error (below); the rule still runs.
+        if rule.waivable() && waived.contains(&rule.id) {
             continue;
         }
         run_rule(env, rule, &mut out);
@@ -244,11 +268,27 @@ fn run_rule(env: &Resolved, rule: &'static Rule, out: &mut Vec<Diagnostic>) {
     check(&mut cx);
 }
 
-/// A waiver must name a known, waivable rule.
+/// A waiver must name a known, waivable rule, once, with a reason.
 fn check_waivers(env: &Resolved) -> Vec<Diagnostic> {
     let mut out = Vec::new();
-    for w in &env.waivers {
+    for (i, w) in env.waivers.iter().enumerate() {
         let id = w.rule.value.as_str();
+        if w.reason.value.trim().is_empty() {
+            out.push(
+                Diagnostic::error("input/invalid-value", format!("the waiver for `{id}` gives no reason"))
+                    .primary(w.reason.span.clone(), "empty reason")
+                    .help("say in `reason` why this environment may break the rule"),
+            );
+        }
+        if let Some(first) = env.waivers[..i].iter().find(|o| o.rule.value == w.rule.value) {
+            out.push(
+                Diagnostic::error("input/duplicate-value", format!("`{id}` is waived twice"))
+                    .primary(w.rule.span.clone(), "second waiver")
+                    .secondary(first.rule.span.clone(), "first waiver")
+                    .help("keep one `[[policy.allow]]` entry per rule"),
+            );
+            continue;
+        }
         match rule(id) {
             None => {
                 let mut d = Diagnostic::error("input/invalid-value", format!("`{id}` is not a sigc rule"))
@@ -267,6 +307,15 @@ fn check_waivers(env: &Resolved) -> Vec<Diagnostic> {
                 )
                 .primary(w.rule.span.clone(), "not waivable")
                 .help("fix the input instead; only policy rules can be waived"),
+            ),
+            Some(r) if r.azure_limit => out.push(
+                Diagnostic::error(
+                    "input/invalid-value",
+                    format!("`{id}` mirrors a limit Azure enforces itself and cannot be waived"),
+                )
+                .primary(w.rule.span.clone(), "not waivable")
+                .note("Azure (or the azurerm provider) would reject the deployment anyway; a waiver only moves the failure to deploy time")
+                .help("fix the value the rule reports and remove this `[[policy.allow]]` entry"),
             ),
             Some(r) => {
                 // Run the waived rule anyway, silently: a waiver it would not need is stale.
@@ -295,6 +344,12 @@ fn level_name(level: Level) -> &'static str {
 pub fn explain(rule: &Rule) -> String {
     let levels = if rule.fixed {
         "fixed error (cannot be waived)".to_string()
+    } else if rule.azure_limit {
+        format!(
+            "production: {}, development: {} (an Azure limit: cannot be waived)",
+            level_name(rule.production),
+            level_name(rule.development)
+        )
     } else {
         format!(
             "production: {}, development: {}",
@@ -313,7 +368,13 @@ pub fn listing() -> String {
         "rule", "production", "development"
     );
     for r in RULES {
-        let fixed = if r.fixed { " (fixed)" } else { "" };
+        let fixed = if r.fixed {
+            " (fixed)"
+        } else if r.azure_limit {
+            " (Azure limit)"
+        } else {
+            ""
+        };
         out.push_str(&format!(
             "{:<width$}  {:<10}  {:<11}  {}{fixed}\n",
             r.id,
@@ -328,7 +389,7 @@ pub fn listing() -> String {
 /// The Markdown table of every rule with its levels per profile (`docs/rules.md`).
 pub fn table() -> String {
     let mut out = String::from(
-        "# sigc rules\n\nGenerated from the rule registry (`sigc explain --all`); a test keeps it in sync.\n\n| rule | production | development | waivable | what it does |\n| --- | --- | --- | --- | --- |\n",
+        "# sigc rules\n\nGenerated from the rule registry (`sigc explain --all`); a test keeps it in sync.\n\nWaivable: `yes` rules are policy and `[[policy.allow]]` may waive them with a reason; `no (fixed)` are input and graph errors; `no (Azure limit)` rules mirror a limit Azure or the azurerm provider enforces itself (names, reserved words, tags, SKU capacity and features, reserved app settings, runtimes, origin format, plan settings), so a waiver would only move the failure to deploy time and is refused.\n\n| rule | production | development | waivable | what it does |\n| --- | --- | --- | --- | --- |\n",
     );
     for r in RULES {
         out.push_str(&format!(
@@ -337,7 +398,13 @@ pub fn table() -> String {
             r.id,
             level_name(r.production),
             level_name(r.development),
-            if r.fixed { "no" } else { "yes" },
+            if r.fixed {
+                "no (fixed)"
+            } else if r.azure_limit {
+                "no (Azure limit)"
+            } else {
+                "yes"
+            },
             r.summary()
         ));
     }

@@ -84,10 +84,61 @@ struct Vars<'a> {
     suffix: &'a str,
 }
 
+/// Patterns longer than this are refused: a name is at most a few dozen characters.
+pub const MAX_PATTERN_LEN: usize = 256;
+/// Instructions one rendering may run (minijinja fuel); the accepted subset needs a few dozen.
+const FUEL: u64 = 2_000;
+/// Variables and filters a pattern may use.
+const VARIABLES: [&str; 6] = ["abbr", "workload", "env", "location", "instance", "suffix"];
+const FILTERS: [&str; 5] = ["lower", "upper", "trim", "title", "capitalize"];
+
+/// Patterns are a bounded subset of minijinja: text, `{# comments #}` and
+/// `{{ variable | filter | ... }}` with length-preserving filters. Statements (`{% for %}`,
+/// `{% set %}`, macros), operators and literals are refused before rendering, so no
+/// pattern can loop, recurse or build a large string (fuel alone bounds instructions,
+/// not the size of one `"x" * n` or a doubling `~`).
+fn check_pattern(pattern: &str) -> Result<(), String> {
+    if pattern.trim().is_empty() {
+        return Err("the pattern is empty or only whitespace".into());
+    }
+    if pattern.len() > MAX_PATTERN_LEN {
+        return Err(format!("the pattern is longer than {MAX_PATTERN_LEN} bytes"));
+    }
+    let mut rest = pattern;
+    while let Some(at) = rest.find('{') {
+        let tail = &rest[at..];
+        if tail.starts_with("{%") {
+            return Err("`{% ... %}` statements are not allowed in a naming pattern".into());
+        } else if let Some(body) = tail.strip_prefix("{#") {
+            let end = body.find("#}").ok_or("a `{#` comment is not closed")?;
+            rest = &body[end + 2..];
+        } else if let Some(body) = tail.strip_prefix("{{") {
+            let end = body.find("}}").ok_or("a `{{` expression is not closed")?;
+            let inner = body[..end].trim_start_matches(['-', '+']).trim_end_matches(['-', '+']);
+            let mut parts = inner.split('|').map(str::trim);
+            let var = parts.next().unwrap_or_default();
+            if !VARIABLES.contains(&var) {
+                return Err(format!(
+                    "`{{{{{}}}}}` is not one of the variables; a pattern expression is a variable and optional filters",
+                    &body[..end]
+                ));
+            }
+            if let Some(f) = parts.find(|f| !FILTERS.contains(f)) {
+                return Err(format!("filter `{f}` is not allowed in a naming pattern"));
+            }
+            rest = &body[end + 2..];
+        } else {
+            rest = &tail[1..];
+        }
+    }
+    Ok(())
+}
+
 fn jinja() -> &'static Environment<'static> {
     static ENV: OnceLock<Environment<'static>> = OnceLock::new();
     ENV.get_or_init(|| {
         let mut env = Environment::new();
+        env.set_fuel(Some(FUEL));
         env.set_undefined_behavior(UndefinedBehavior::Strict);
         // Names are not HTML: never escape.
         env.set_auto_escape_callback(|_| minijinja::AutoEscape::None);
@@ -152,7 +203,11 @@ pub fn resolve_names(
     }
 
     // Each template is compiled once per file, then rendered for every resource.
-    let templates = [&pattern, &compact].map(|t| jinja().template_from_str(&t.value));
+    let templates = [&pattern, &compact].map(|t| {
+        check_pattern(&t.value)
+            .map_err(|detail| minijinja::Error::new(minijinja::ErrorKind::InvalidOperation, detail))
+            .and_then(|()| jinja().template_from_str(&t.value))
+    });
     let mut names = BTreeMap::new();
     for key in NameKey::ALL {
         if let Some(v) = explicit.get(key.key()) {
@@ -206,7 +261,7 @@ pub fn resolve_names(
                 )
                 .primary(template.span.clone(), "this template")
                 .resource(key.key())
-                .note("the variables are `abbr`, `workload`, `env`, `location`, `instance` and `suffix`")
+                .note("a pattern is text and `{{ variable }}` expressions; the variables are `abbr`, `workload`, `env`, `location`, `instance` and `suffix`; the filters `lower`, `upper`, `trim`, `title` and `capitalize`")
                 .help(format!(
                     "fix the template; the default is `{}`",
                     if rule.compact {

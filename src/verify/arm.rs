@@ -16,12 +16,10 @@ use std::sync::OnceLock;
 
 use serde_json::{Map, Value};
 
+use super::arm_expr::Expr;
+
 /// `(path inside schemas/arm, contents)`; every file is registered under its `id`.
 const SCHEMA_FILES: &[(&str, &str)] = &[
-    (
-        "handmade/Microsoft.Web.sites.host.keys.json",
-        include_str!("../../schemas/arm/handmade/Microsoft.Web.sites.host.keys.json"),
-    ),
     (
         "common/definitions.json",
         include_str!("../../schemas/arm/common/definitions.json"),
@@ -61,6 +59,10 @@ const SCHEMA_FILES: &[(&str, &str)] = &[
     (
         "2025-08-01/Microsoft.Storage.json",
         include_str!("../../schemas/arm/2025-08-01/Microsoft.Storage.json"),
+    ),
+    (
+        "handmade/Microsoft.Web.sites.host.keys.json",
+        include_str!("../../schemas/arm/handmade/Microsoft.Web.sites.host.keys.json"),
     ),
 ];
 
@@ -174,8 +176,7 @@ fn registry() -> &'static Registry {
                     let Some(ty) = schema.pointer("/properties/type/enum/0").and_then(Value::as_str) else {
                         continue;
                     };
-                    // Upstream files list one apiVersion per definition; the hand-made
-                    // host-keys schema lists several (every one it was written for).
+                    // One apiVersion per upstream file; the hand-made host-keys schema lists several.
                     let apis = schema.pointer("/properties/apiVersion/enum").and_then(Value::as_array);
                     for api in apis.into_iter().flatten().filter_map(Value::as_str) {
                         resources.insert(
@@ -691,6 +692,10 @@ fn check_template_at(template: &Value, scope: Scope, path: &str, messages: &mut 
         }
     }
     check_depends_on(resources, path, messages);
+    if path == "$" {
+        // Once, over the whole document: nested templates are inside it.
+        check_expressions(template, path, messages);
+    }
     check_parameter_uses(object, &declared_parameters, path, messages);
     check_outputs(object, path, messages);
 }
@@ -742,12 +747,31 @@ fn resource_label(resource: &Value) -> String {
     format!("{ty} `{name}`")
 }
 
-/// (lower-case type, lower-case name) of a resource with literal type and name:
-/// Azure compares both case-insensitively.
+/// (lower-case type, resolved lower-case name) of a resource: Azure compares both
+/// case-insensitively. The name is resolved as ARM reads it (`[[x]` is the literal
+/// `[x]`, an expression of literals is its value), never compared as raw text.
 fn identity(resource: &Value) -> Option<(String, String)> {
     let ty = resource.get("type")?.as_str()?;
     let name = resource.get("name")?.as_str()?;
-    Some((ty.to_ascii_lowercase(), name.to_ascii_lowercase()))
+    Some((ty.to_ascii_lowercase(), resolved_name(name)))
+}
+
+/// A JSON string as the value it stands for: a literal, a constant expression's value,
+/// or else the expression's canonical form in brackets (lower-cased).
+fn resolved_name(s: &str) -> String {
+    if !is_expression(s) {
+        return literal(s).to_ascii_lowercase();
+    }
+    match Expr::parse(&s[1..s.len() - 1]) {
+        Some(e) => resolved_arg(&e),
+        None => s.to_ascii_lowercase(),
+    }
+}
+
+fn resolved_arg(e: &Expr) -> String {
+    e.constant()
+        .unwrap_or_else(|| format!("[{}]", e.canonical()))
+        .to_ascii_lowercase()
 }
 
 fn check_resource(
@@ -898,71 +922,33 @@ enum Target {
 }
 
 /// Resolves `[resourceId('T', 'a', 'b')]`, `[subscriptionResourceId(...)]`,
-/// `[extensionResourceId(<scope>, 'T', <name>)]` or a bare name.
+/// `[extensionResourceId(<scope>, 'T', <name>)]` or a bare name, from the parsed
+/// expression: each name segment is resolved as [`resolved_name`] resolves a name.
 fn dependency_target(entry: &str) -> Option<Target> {
     if !is_expression(entry) {
         return Some(Target::Name(literal(entry).to_ascii_lowercase()));
     }
-    let (function, args) = parse_call(&entry[1..entry.len() - 1])?;
-    let args: Vec<&str> = match function.to_ascii_lowercase().as_str() {
+    let expr = Expr::parse(&entry[1..entry.len() - 1])?;
+    let (function, args) = expr.call()?;
+    let args: &[Expr] = match function.as_str() {
         "resourceid" | "subscriptionresourceid" | "tenantresourceid" => {
             // Optional leading subscription id / resource group name: the type is the
-            // first argument that contains a '/'.
+            // first argument that is a literal containing a '/'.
             let start = args
                 .iter()
-                .position(|a| string_literal(a).is_some_and(|s| s.contains('/')))?;
-            args[start..].to_vec()
+                .position(|a| a.constant().is_some_and(|s| s.contains('/')))?;
+            &args[start..]
         }
-        "extensionresourceid" => args.get(1..)?.to_vec(),
+        "extensionresourceid" => args.get(1..)?,
         _ => return None,
     };
-    let ty = string_literal(args.first()?)?;
-    let names: Vec<String> = args[1..]
-        .iter()
-        .map(|a| string_literal(a).unwrap_or_else(|| format!("[{}]", a.trim())))
-        .collect();
+    let (ty, names) = args.split_first()?;
+    let ty = ty.constant()?;
     if names.is_empty() {
         return None;
     }
-    Some(Target::Id((
-        ty.to_ascii_lowercase(),
-        names.join("/").to_ascii_lowercase(),
-    )))
-}
-
-/// Splits `name(arg, arg, ...)` at top-level commas, respecting quotes and nesting.
-fn parse_call(expr: &str) -> Option<(&str, Vec<&str>)> {
-    let open = expr.find('(')?;
-    let function = expr[..open].trim();
-    let body = expr[open + 1..].trim_end();
-    let body = body.strip_suffix(')')?;
-    let mut args = Vec::new();
-    let (mut depth, mut quoted, mut start) = (0i32, false, 0usize);
-    for (i, c) in body.char_indices() {
-        match c {
-            '\'' => quoted = !quoted,
-            '(' | '[' if !quoted => depth += 1,
-            ')' | ']' if !quoted => depth -= 1,
-            ',' if !quoted && depth == 0 => {
-                args.push(body[start..i].trim());
-                start = i + 1;
-            }
-            _ => {}
-        }
-    }
-    if quoted || depth != 0 {
-        return None;
-    }
-    if !body.trim().is_empty() {
-        args.push(body[start..].trim());
-    }
-    Some((function, args))
-}
-
-/// The value of a `'quoted'` expression literal (`''` is one quote).
-fn string_literal(arg: &str) -> Option<String> {
-    let inner = arg.strip_prefix('\'')?.strip_suffix('\'')?;
-    Some(inner.replace("''", "'"))
+    let names: Vec<String> = names.iter().map(resolved_arg).collect();
+    Some(Target::Id((ty.to_ascii_lowercase(), names.join("/"))))
 }
 
 /// Every `parameters('x')` used anywhere in the template (outside nested templates,
@@ -991,12 +977,13 @@ fn check_parameter_uses(
 fn collect_parameter_uses(value: &Value, used: &mut BTreeSet<String>) {
     match value {
         Value::String(s) if is_expression(s) => {
-            let mut rest = s.as_str();
-            while let Some(at) = rest.find("parameters('") {
-                rest = &rest[at + "parameters('".len()..];
-                if let Some(end) = rest.find('\'') {
-                    used.insert(rest[..end].to_string());
-                }
+            // An expression that does not parse is reported by `check_expressions`.
+            if let Some(e) = Expr::parse(&s[1..s.len() - 1]) {
+                e.walk(&mut |e| {
+                    if let Some(("parameters", [name])) = e.call().as_ref().map(|(n, a)| (n.as_str(), *a)) {
+                        used.insert(name.constant().unwrap_or_else(|| format!("[{}]", name.canonical())));
+                    }
+                });
             }
         }
         Value::Array(items) => items.iter().for_each(|v| collect_parameter_uses(v, used)),
@@ -1016,6 +1003,43 @@ fn collect_parameter_uses(value: &Value, used: &mut BTreeSet<String>) {
     }
 }
 
+/// Every string that ARM reads as an expression must parse as one.
+fn check_expressions(value: &Value, path: &str, messages: &mut Vec<String>) {
+    match value {
+        Value::String(s) if is_expression(s) && Expr::parse(&s[1..s.len() - 1]).is_none() => {
+            messages.push(format!("{path}: `{s}` is not a valid template expression"));
+        }
+        Value::Array(items) => {
+            for (i, v) in items.iter().enumerate() {
+                check_expressions(v, &format!("{path}[{i}]"), messages);
+            }
+        }
+        Value::Object(map) => {
+            for (key, v) in map {
+                check_expressions(v, &child(path, key), messages);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Whether an expression reads a secret: a `list*()` call (`listKeys`, `listSecrets`,
+/// `listConnectionStrings`, ...) or a property named like a key or connection string.
+fn reads_secret(e: &Expr) -> bool {
+    let mut found = false;
+    e.walk(&mut |e| match e {
+        Expr::Call(name, _) if name.to_ascii_lowercase().starts_with("list") => found = true,
+        Expr::Member(_, p) => {
+            let p = p.to_ascii_lowercase();
+            if p.contains("connectionstring") || p.ends_with("key") || p.ends_with("keys") {
+                found = true;
+            }
+        }
+        _ => {}
+    });
+    found
+}
+
 /// No output may expose a secret: ARM outputs are readable by anyone who can read the deployment.
 fn check_outputs(template: &Map<String, Value>, path: &str, messages: &mut Vec<String>) {
     let Some(outputs) = template.get("outputs").and_then(Value::as_object) else {
@@ -1026,18 +1050,23 @@ fn check_outputs(template: &Map<String, Value>, path: &str, messages: &mut Vec<S
             .get("type")
             .and_then(Value::as_str)
             .is_some_and(|t| t.to_ascii_lowercase().starts_with("secure"));
-        let value = output
-            .get("value")
-            .map(Value::to_string)
-            .unwrap_or_default()
-            .to_ascii_lowercase();
-        if !secure
-            && (value.contains("listkeys(") || value.contains("listsecrets(") || value.contains("connectionstring"))
-        {
+        // Every expression inside the value (a string, or strings inside an object or array).
+        let mut exprs = Vec::new();
+        collect_expressions(output.get("value").unwrap_or(&Value::Null), &mut exprs);
+        if !secure && exprs.iter().any(reads_secret) {
             messages.push(format!(
                 "{path}.outputs.{name}: the output exposes a key or connection string"
             ));
         }
+    }
+}
+
+fn collect_expressions(value: &Value, out: &mut Vec<Expr>) {
+    match value {
+        Value::String(s) if is_expression(s) => out.extend(Expr::parse(&s[1..s.len() - 1])),
+        Value::Array(items) => items.iter().for_each(|v| collect_expressions(v, out)),
+        Value::Object(map) => map.values().for_each(|v| collect_expressions(v, out)),
+        _ => {}
     }
 }
 
@@ -1069,6 +1098,38 @@ mod tests {
             "Microsoft.Resources/resourceGroups".to_string(),
             "2025-04-01".to_string()
         )));
+    }
+
+    /// The host system key the one-apply wiring creates (P19), against the hand-made schema.
+    fn system_key() -> Value {
+        json!({
+            "type": "Microsoft.Web/sites/host/systemKeys",
+            "apiVersion": "2024-11-01",
+            "name": "func-chat-dev/default/signalr_extension",
+            "properties": {"name": "signalr_extension"}
+        })
+    }
+
+    #[test]
+    fn host_system_keys_are_checked_against_the_hand_made_schema() {
+        assert_eq!(
+            check_template(&rg_template(json!([system_key()]))),
+            Vec::<String>::new()
+        );
+        let mut misspelt = system_key();
+        misspelt["properties"] = json!({"name": "signalr_extension", "valu": "not-a-secret"});
+        let problems = check_template(&rg_template(json!([misspelt])));
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert!(problems[0].contains("valu"), "{problems:?}");
+        let mut numeric = system_key();
+        numeric["properties"]["name"] = json!(1);
+        let problems = check_template(&rg_template(json!([numeric])));
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert!(problems[0].contains("properties.name"), "{problems:?}");
+        let mut old_api = system_key();
+        old_api["apiVersion"] = json!("2021-03-01");
+        let problems = check_template(&rg_template(json!([old_api])));
+        assert_eq!(problems.len(), 1, "{problems:?}");
     }
 
     fn rg_template(resources: Value) -> Value {
@@ -1333,5 +1394,35 @@ mod tests {
         let problems = check_template(&deployment(bad_inner, "Inner", json!({})));
         assert_eq!(problems.len(), 1, "{problems:?}");
         assert!(problems[0].starts_with("Microsoft.OperationalInsights/workspaces `log-a` at $.resources[0].properties.template.resources[0] `properties.retentionInDays`"), "{problems:?}");
+    }
+
+    #[test]
+    fn references_are_compared_resolved_not_as_text() {
+        // A literal name `[x]` is written `[[x]`; a dependency names it as the literal `'[x]'`.
+        let mut ai = workspace();
+        ai["type"] = json!("Microsoft.Insights/components");
+        ai["name"] = json!("[[concat(1)]");
+        let mut second = workspace();
+        second["name"] = json!("log-b");
+        second["dependsOn"] = json!(["[resourceId('Microsoft.Insights/components', '[concat(1)]')]"]);
+        let deps = {
+            let mut m = Vec::new();
+            check_depends_on(&[ai, second], "$", &mut m);
+            m
+        };
+        assert_eq!(deps, Vec::<String>::new());
+        // A literal that reads like a call is no parameter use, and no secret.
+        let mut t = rg_template(json!([]));
+        t["variables"] = json!({"v": "[concat('parameters(''x'')', 'connectionstring')]"});
+        t["outputs"] = json!({"o": {"type": "string", "value": "[concat('listKeys(', 'connectionstring')]"}});
+        assert_eq!(check_template(&t), Vec::<String>::new());
+        t["outputs"] = json!({"o": {"type": "string", "value": "[reference('x').primaryConnectionString]"}});
+        assert!(check_template(&t).iter().any(|p| p.contains("exposes a key")));
+        t["outputs"] = json!({"o": {"type": "string", "value": "[listKeys('x', '2020-01-01').primaryKey]"}});
+        assert!(check_template(&t).iter().any(|p| p.contains("exposes a key")));
+        t["outputs"] = json!({"o": {"type": "string", "value": "[concat('a']"}});
+        assert!(check_template(&t)
+            .iter()
+            .any(|p| p.contains("not a valid template expression")));
     }
 }

@@ -4,6 +4,7 @@
 //! too. A problem here is a sigc bug: the build stops before anything is written.
 
 pub mod arm;
+mod arm_expr;
 pub mod azurerm;
 
 use anyhow::{bail, Context};

@@ -32,7 +32,7 @@ declare_rule! {
     ///
     /// ## Source
     /// https://github.com/Azure/azure-signalr/issues/1455
-    "cors/invalid-origin", production = error, development = error, check = check
+    "cors/invalid-origin", azure_limit, production = error, development = error, check = check
 }
 
 fn check(cx: &mut RuleCx<'_>) {

@@ -38,7 +38,7 @@ declare_rule! {
     ///
     /// ## Source
     /// https://learn.microsoft.com/en-us/azure/azure-functions/functions-app-settings
-    "functions/reserved-app-setting", production = error, development = error, check = check
+    "functions/reserved-app-setting", azure_limit, production = error, development = error, check = check
 }
 
 fn check(cx: &mut RuleCx<'_>) {

@@ -23,7 +23,7 @@ declare_rule! {
     ///
     /// ## Source
     /// https://learn.microsoft.com/en-us/azure/azure-functions/functions-versions
-    "functions/runtime-not-supported", production = error, development = error, check = check
+    "functions/runtime-not-supported", azure_limit, production = error, development = error, check = check
 }
 
 fn check(cx: &mut RuleCx<'_>) {

@@ -26,7 +26,7 @@ declare_rule! {
     ///
     /// ## Source
     /// https://learn.microsoft.com/en-us/azure/azure-resource-manager/management/resource-name-rules
-    "naming/invalid-name", production = error, development = error, check = check
+    "naming/invalid-name", azure_limit, production = error, development = error, check = check
 }
 
 fn label(key: NameKey) -> &'static str {

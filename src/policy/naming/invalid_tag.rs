@@ -26,7 +26,7 @@ declare_rule! {
     ///
     /// ## Source
     /// https://learn.microsoft.com/en-us/azure/azure-resource-manager/management/tag-resources#limitations
-    "naming/invalid-tag", production = error, development = error, check = check
+    "naming/invalid-tag", azure_limit, production = error, development = error, check = check
 }
 
 fn check(cx: &mut RuleCx<'_>) {

@@ -22,7 +22,7 @@ declare_rule! {
     ///
     /// ## Source
     /// https://learn.microsoft.com/en-us/azure/azure-resource-manager/troubleshooting/error-reserved-resource-name
-    "naming/reserved-word", production = error, development = error, check = check
+    "naming/reserved-word", azure_limit, production = error, development = error, check = check
 }
 
 fn check(cx: &mut RuleCx<'_>) {

@@ -23,7 +23,7 @@ declare_rule! {
     ///
     /// ## Source
     /// https://learn.microsoft.com/en-us/azure/azure-signalr/signalr-howto-scale-signalr
-    "sku/capacity-not-offered", production = error, development = error, check = check
+    "sku/capacity-not-offered", azure_limit, production = error, development = error, check = check
 }
 
 fn check(cx: &mut RuleCx<'_>) {

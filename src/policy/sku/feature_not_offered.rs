@@ -23,7 +23,7 @@ declare_rule! {
     ///
     /// ## Source
     /// https://learn.microsoft.com/en-us/azure/azure-signalr/howto-network-access-control
-    "sku/feature-not-offered", production = error, development = error, check = check
+    "sku/feature-not-offered", azure_limit, production = error, development = error, check = check
 }
 
 fn check(cx: &mut RuleCx<'_>) {
