@@ -99,6 +99,7 @@ pub struct Upstream {
     pub category_pattern: Option<S<String>>,
     pub auth: Option<S<String>>,
     pub audience: Option<S<String>>,
+    pub wiring: Option<S<String>>,
 }
 
 #[derive(Debug, Deserialize)]

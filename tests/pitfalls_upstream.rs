@@ -1,4 +1,4 @@
-//! Deploy pitfalls P19/P20 (the upstream), one test each, named after the pitfall: every affected plan is built
+//! Deploy pitfalls (facts §8), one test each, named after the pitfall: every affected plan is built
 //! through the real CLI and every deploy target's output is checked.
 mod common;
 
@@ -8,7 +8,7 @@ use std::fs;
 const PLANS: [&str; 3] = ["FC1", "Y1", "EP1"];
 
 /// An environment on `plan` whose upstream uses `auth` (with an audience for managed identity).
-fn env(plan: &str, auth: &str) -> String {
+fn env(plan: &str, auth: &str, wiring: &str) -> String {
     let audience = if auth == "managed-identity" {
         "audience = \"11111111-2222-3333-4444-555555555555\"\n"
     } else {
@@ -16,15 +16,15 @@ fn env(plan: &str, auth: &str) -> String {
     };
     format!(
         "[environment]\nname = \"dev\"\nworkload = \"chat\"\nlocation = \"eastus\"\nprofile = \"development\"\n\n\
-         [signalr]\nsku = \"Standard_S1\"\n\n[signalr.upstream]\nauth = \"{auth}\"\n{audience}\n\
+         [signalr]\nsku = \"Standard_S1\"\n\n[signalr.upstream]\nauth = \"{auth}\"\nwiring = \"{wiring}\"\n{audience}\n\
          [functions]\nplan = \"{plan}\"\n"
     )
 }
 
 /// Builds every target for `plan`/`auth` and returns (terraform, terraform-json, arm, bicep) texts.
-fn build(plan: &str, auth: &str) -> [String; 4] {
+fn build(plan: &str, auth: &str, wiring: &str) -> [String; 4] {
     let ws = tempfile::tempdir().unwrap();
-    fs::write(ws.path().join("env.toml"), env(plan, auth)).unwrap();
+    fs::write(ws.path().join("env.toml"), env(plan, auth, wiring)).unwrap();
     let out = sigc(ws.path(), &["build", "env.toml", "--target", "all"]);
     assert_eq!(code(&out), 0, "{plan}/{auth}: {}", stderr(&out));
     let root = ws.path().join("build/dev");
@@ -55,11 +55,20 @@ fn url_line<'a>(text: &'a str, key: &str, what: &str) -> &'a str {
 #[test]
 fn p20_upstream_url_always_carries_the_system_key() {
     for plan in PLANS {
-        for auth in ["none", "managed-identity"] {
-            let what = format!("{plan}/{auth}");
-            let [tf, tf_json, arm, bicep] = build(plan, auth);
-            let hcl_key =
-                "/runtime/webhooks/signalr?code=${data.azurerm_function_app_host_keys.main[0].signalr_extension_key}";
+        for (auth, wiring) in [
+            ("none", "one-apply"),
+            ("managed-identity", "one-apply"),
+            ("none", "two-step"),
+            ("managed-identity", "two-step"),
+        ] {
+            let what = format!("{plan}/{auth}/{wiring}");
+            let [tf, tf_json, arm, bicep] = build(plan, auth, wiring);
+            // One-apply reads the stack's own key (no count); two-step the switch-gated one.
+            let hcl_key = if wiring == "one-apply" {
+                "/runtime/webhooks/signalr?code=${data.azurerm_function_app_host_keys.main.signalr_extension_key}"
+            } else {
+                "/runtime/webhooks/signalr?code=${data.azurerm_function_app_host_keys.main[0].signalr_extension_key}"
+            };
             assert!(
                 url_line(&tf, "url_template", &what).contains(hcl_key),
                 "{what} terraform"

@@ -23,6 +23,10 @@ use crate::graph::{FunctionApp, ResId, Resource, ResourceGraph, Settings, Storag
 const TEMPLATES: &[(&str, &str)] = &[
     ("bicep/main.bicep.j2", include_str!("../../modules/bicep/main.bicep.j2")),
     (
+        "bicep/host_key.bicep.j2",
+        include_str!("../../modules/bicep/host_key.bicep.j2"),
+    ),
+    (
         "bicep/stack.bicep.j2",
         include_str!("../../modules/bicep/stack.bicep.j2"),
     ),
@@ -213,6 +217,7 @@ fn symbol(id: ResId) -> String {
         ResId::ServicePlan => "servicePlan".into(),
         ResId::FunctionApp => "functionApp".into(),
         ResId::SignalR | ResId::SignalRNetworkAcl => "signalR".into(),
+        ResId::HostKey => "signalrHostKey".into(),
         ResId::RoleAssignment(role) => {
             let mut camel = String::new();
             for (i, word) in role.label().split('_').enumerate() {
@@ -235,7 +240,7 @@ struct View {
     resource_group: Decl,
     /// Stack resources in dependency order (the resource group and the ACL excluded).
     resources: Vec<Decl>,
-    /// Whether the SignalR resource has an upstream (and so the switch parameter).
+    /// Whether the SignalR upstream waits for the switch (`two-step`), so the parameter exists.
     upstream: bool,
     signalr: String,
     function_app: String,
@@ -263,6 +268,12 @@ struct Decl {
 #[serde(untagged)]
 enum Props {
     None {},
+    HostKey {
+        function_app: String,
+        key_type: String,
+        key_name: String,
+        after: Vec<String>,
+    },
     LogAnalytics {
         sku: String,
         retention_days: u32,
@@ -372,6 +383,8 @@ struct UpstreamView {
     managed_identity: bool,
     auth_resource: Option<String>,
     webhook_path: String,
+    /// The stack's own host key symbol (`one-apply`); `None`: behind the switch.
+    host_key: Option<String>,
 }
 
 fn tags(tags: &Tags) -> Vec<Tag> {
@@ -440,7 +453,7 @@ impl View {
                 },
                 Settings::FunctionApp(f) => Props::FunctionApp(Box::new(function_app_view(graph, f)?)),
                 Settings::SignalR(s) => {
-                    upstream = s.upstream.is_some();
+                    upstream = s.upstream.as_ref().is_some_and(|u| u.host_key.is_none());
                     Props::SignalR(Box::new(SignalRView {
                         sku_name: s.sku.name.clone(),
                         sku_tier: s.sku.tier.clone(),
@@ -467,9 +480,22 @@ impl View {
                             managed_identity: u.auth == UpstreamAuth::ManagedIdentity,
                             auth_resource: u.auth_resource.clone(),
                             webhook_path: u.webhook_path.clone(),
+                            host_key: u.host_key.map(symbol),
                         }),
                     }))
                 }
+                Settings::HostKey(k) => Props::HostKey {
+                    function_app: symbol(k.function_app),
+                    key_type: k.key_type.clone(),
+                    key_name: k.key_name.clone(),
+                    // Bicep orders references implicitly; the rest come from the graph.
+                    after: graph
+                        .depends_on(r.id)
+                        .into_iter()
+                        .filter(|d| !matches!(d, ResId::ResourceGroup | ResId::FunctionApp))
+                        .map(symbol)
+                        .collect(),
+                },
                 Settings::RoleAssignment(ra) => Props::RoleAssignment {
                     scope: symbol(ra.scope),
                     principal: symbol(ra.principal),
@@ -561,7 +587,7 @@ mod tests {
     use std::collections::{BTreeMap, BTreeSet};
 
     use super::*;
-    use crate::graph::sample::sample_graph;
+    use crate::graph::sample::{sample_graph, sample_graph_two_step};
     use crate::graph::{dependencies, FunctionPlan};
 
     /// Reverses [`bicep_str`] the way Bicep reads a literal, to prove the round trip.
@@ -736,8 +762,9 @@ mod tests {
             let main = &files["bicep/main.bicep"];
             let stack = &files["bicep/stack.bicep"];
             assert!(main.contains("targetScope = 'subscription'\n"));
-            assert!(main.contains("param signalRUpstreamEnabled bool = false\n"));
-            assert!(stack.contains("param signalRUpstreamEnabled bool = false\n"));
+            assert!(!main.contains("signalRUpstreamEnabled"), "one-apply has no switch");
+            assert!(!stack.contains("signalRUpstreamEnabled"));
+            assert!(stack.contains("resource signalrHostKey 'Microsoft.Web/sites/host/systemKeys@2024-11-01' = {\n"));
             assert_eq!(
                 stack.matches("'Microsoft.SignalRService/signalR@").count(),
                 1,
@@ -796,7 +823,9 @@ mod tests {
                         decl
                     };
                     assert!(
-                        decl.contains(&format!("{dep_sym}.")) || decl.contains(&format!("parent: {dep_sym}\n")),
+                        decl.contains(&format!("{dep_sym}."))
+                            || decl.contains(&format!("parent: {dep_sym}\n"))
+                            || decl.contains(&format!("\n    {dep_sym}\n")),
                         "{} does not reference {}",
                         r.id.address(),
                         dep.address()
@@ -824,8 +853,39 @@ mod tests {
     }
 
     #[test]
+    fn one_apply_declares_the_system_key_and_signalr_waits_for_it() {
+        for plan in [FunctionPlan::FC1, FunctionPlan::Y1, FunctionPlan::EP1] {
+            let stack = &files(plan)["bicep/stack.bicep"];
+            let key = declaration(stack, "signalrHostKey");
+            assert!(
+                key.contains("  name: '${functionApp.name}/default/signalr_extension'\n"),
+                "{key}"
+            );
+            assert!(
+                key.contains("  properties: {\n    name: 'signalr_extension'\n  }"),
+                "{key}"
+            );
+            assert!(!key.contains("value"), "the template never holds the key: {key}");
+            assert_eq!(
+                key.contains("    storageBlobDataOwnerAssignment\n"),
+                plan.is_flex(),
+                "{key}"
+            );
+            let signalr = declaration(stack, "signalR");
+            assert!(signalr.contains("      templates: [\n"), "{signalr}");
+            assert!(signalr.contains("?code=${host.listKeys().systemKeys.signalr_extension}'"));
+            assert!(signalr.contains("  dependsOn: [\n    signalrHostKey\n  ]"), "{signalr}");
+        }
+    }
+
+    #[test]
     fn upstream_is_behind_the_switch() {
-        let stack = &files(FunctionPlan::Y1)["bicep/stack.bicep"];
+        let emitted = emit(&sample_graph_two_step(FunctionPlan::Y1)).unwrap();
+        let main = &emitted[0].contents;
+        let stack = &emitted[1].contents;
+        assert!(main.contains("param signalRUpstreamEnabled bool = false\n"));
+        assert!(stack.contains("param signalRUpstreamEnabled bool = false\n"));
+        assert!(!stack.contains("systemKeys@"));
         assert!(stack.contains("resource host 'Microsoft.Web/sites/host@2024-11-01' existing = {\n  parent: functionApp\n  name: 'default'\n}"));
         assert!(stack.contains("host.listKeys().systemKeys.signalr_extension"));
         assert!(stack.contains("      templates: signalRUpstreamEnabled ? [\n"));

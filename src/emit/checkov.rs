@@ -171,6 +171,7 @@ fn table(resource: &Resource, graph: &ResourceGraph) -> Vec<(&'static [Target], 
         | Settings::AppInsights(_)
         | Settings::SignalR(_)
         | Settings::SignalRNetworkAcl(_)
+        | Settings::HostKey(_)
         | Settings::RoleAssignment(_) => Vec::new(),
     }
 }

@@ -23,6 +23,9 @@ pub use self::resources::{local_name, tf_type};
 /// The switch for the second deploy step (facts pitfall P1): the SignalR upstream needs
 /// the `signalr_extension` host key, which exists only once the code is published.
 pub const UPSTREAM_SWITCH: &str = "signalr_upstream_enabled";
+/// The azapi provider, for the one-apply host key.
+pub const AZAPI_SOURCE: &str = "Azure/azapi";
+pub const AZAPI_VERSION: &str = "~> 2.5";
 /// `data.azurerm_function_app_host_keys.main`, read only when the switch is on.
 pub const HOST_KEYS: (&str, &str) = ("azurerm_function_app_host_keys", "main");
 /// `data.azurerm_client_config.current`, for the subscription in role definition ids.
@@ -104,30 +107,51 @@ pub fn config(graph: &ResourceGraph) -> anyhow::Result<Config> {
 }
 
 fn versions(graph: &ResourceGraph) -> Body {
-    let providers = Block::builder("required_providers")
-        .add_attribute((
-            "azurerm",
-            ident_object(vec![
-                ("source", lit("hashicorp/azurerm")),
-                ("version", lit(&graph.info.azurerm_version)),
-            ]),
+    let providers = Block::builder("required_providers").add_attribute((
+        "azurerm",
+        ident_object(vec![
+            ("source", lit("hashicorp/azurerm")),
+            ("version", lit(&graph.info.azurerm_version)),
+        ]),
+    ));
+    let azapi = graph.get(ResId::HostKey).is_some();
+    let providers = if azapi {
+        // The host key has no azurerm resource (facts P19); `retry` is in azapi 2.x
+        // (schemas/azapi: 2.5.0).
+        providers.add_attribute((
+            "azapi",
+            ident_object(vec![("source", lit(AZAPI_SOURCE)), ("version", lit(AZAPI_VERSION))]),
         ))
-        .build();
+    } else {
+        providers
+    }
+    .build();
     let mut provider = Block::builder("provider").add_label("azurerm");
     if let Some(id) = &graph.info.subscription_id {
         provider = provider.add_attribute(("subscription_id", lit(id)));
     }
     provider = provider.add_block(Block::builder("features").build());
-    Body::builder()
+    let mut body = Body::builder()
         .add_block(Block::builder("terraform").add_block(providers).build())
-        .add_block(provider.build())
-        .build()
+        .add_block(provider.build());
+    if azapi {
+        let mut provider = Block::builder("provider").add_label("azapi");
+        if let Some(id) = &graph.info.subscription_id {
+            provider = provider.add_attribute(("subscription_id", lit(id)));
+        }
+        body = body.add_block(provider.build());
+    }
+    body.build()
 }
 
 fn main(graph: &ResourceGraph) -> anyhow::Result<Body> {
     let (app, _) = graph.function_app();
     let (_, signalr) = graph.signalr();
-    let mut body = Body::builder().add_block(
+    let two_step = signalr.upstream.as_ref().is_some_and(|u| u.host_key.is_none());
+    let host_key = signalr.upstream.as_ref().and_then(|u| u.host_key);
+    let mut body = Body::builder();
+    if two_step {
+        body = body.add_block(
         Block::builder("variable")
             .add_label(UPSTREAM_SWITCH)
             .add_attribute(("type", keyword("bool")))
@@ -137,7 +161,8 @@ fn main(graph: &ResourceGraph) -> anyhow::Result<Body> {
                 lit("Second deploy step: turn on after the Functions code (with its SignalR trigger) is published, so the signalr_extension host key exists and the SignalR upstream can point at the webhook."),
             ))
             .build(),
-    );
+        );
+    }
     let roles = graph
         .in_order()
         .any(|r| matches!(r.settings, Settings::RoleAssignment(_)));
@@ -150,21 +175,28 @@ fn main(graph: &ResourceGraph) -> anyhow::Result<Body> {
         );
     }
     if signalr.upstream.is_some() {
-        body = body.add_block(
-            Block::builder("data")
-                .add_label(HOST_KEYS.0)
-                .add_label(HOST_KEYS.1)
-                .add_attribute((
-                    "count",
-                    cond(var(UPSTREAM_SWITCH), Expression::from(1u32), Expression::from(0u32)),
-                ))
-                .add_attribute(("name", resources::attr(graph, app.id, &["name"])?))
-                .add_attribute((
-                    "resource_group_name",
-                    resources::attr(graph, ResId::ResourceGroup, &["name"])?,
-                ))
-                .build(),
-        );
+        let mut data = Block::builder("data").add_label(HOST_KEYS.0).add_label(HOST_KEYS.1);
+        if two_step {
+            data = data.add_attribute((
+                "count",
+                cond(var(UPSTREAM_SWITCH), Expression::from(1u32), Expression::from(0u32)),
+            ));
+        }
+        data = data
+            .add_attribute(("name", resources::attr(graph, app.id, &["name"])?))
+            .add_attribute((
+                "resource_group_name",
+                resources::attr(graph, ResId::ResourceGroup, &["name"])?,
+            ));
+        if let Some(key) = host_key {
+            // Read during apply, once the stack's own key exists (one-apply wiring).
+            let key = graph.get(key).context("the host key is in the graph")?;
+            data = data.add_attribute((
+                "depends_on",
+                Expression::Array(vec![syntax::root(tf_type(key)).attr(local_name(key.id)).build().into()]),
+            ));
+        }
+        body = body.add_block(data.build());
     }
     for resource in graph.in_order() {
         body = body.add_block(resources::resource_block(graph, resource)?);
@@ -189,6 +221,12 @@ fn outputs(graph: &ResourceGraph) -> anyhow::Result<Body> {
         app.name, UPSTREAM_SWITCH
     );
     let next_on = "The SignalR upstream is on and points at the function app's SignalR webhook; nothing is left to do.";
+    let one_apply = graph.get(ResId::HostKey).is_some();
+    let next_step = if one_apply {
+        lit("Nothing: this stack creates the signalr_extension system key and the SignalR upstream that carries it in one apply.")
+    } else {
+        cond(var(UPSTREAM_SWITCH), lit(next_on), lit(&next_off))
+    };
     Ok(Body::builder()
         .add_block(output(
             "signalr_hostname",
@@ -218,7 +256,7 @@ fn outputs(graph: &ResourceGraph) -> anyhow::Result<Body> {
         .add_block(output(
             "signalr_upstream_next_step",
             "What is left to do to turn on the SignalR upstream.",
-            cond(var(UPSTREAM_SWITCH), lit(next_on), lit(&next_off)),
+            next_step,
         ))
         .build())
 }
@@ -229,7 +267,7 @@ pub(crate) mod tests {
     use std::process::Command;
 
     use super::*;
-    use crate::graph::sample::sample_graph;
+    use crate::graph::sample::{sample_graph, sample_graph_two_step};
     use crate::graph::{FunctionPlan, Resource};
     use crate::verify::azurerm::check_hcl;
 
@@ -342,15 +380,67 @@ pub(crate) mod tests {
             assert_eq!(names[..5], crate::emit::CONTRACT_OUTPUTS);
             assert_eq!(names[5..], ["signalr_upstream_next_step"]);
             let versions = parsed(&files, "terraform/versions.tf");
-            assert_eq!(versions.blocks().count(), 2);
+            // terraform, provider azurerm, provider azapi (the one-apply host key).
+            assert_eq!(versions.blocks().count(), 3);
             // Deterministic: a second run gives the same bytes.
             assert_eq!(emit(&graph).unwrap(), files);
         }
     }
 
     #[test]
+    fn one_apply_creates_the_system_key_through_azapi_and_the_upstream_reads_it() {
+        for plan in [FunctionPlan::FC1, FunctionPlan::Y1, FunctionPlan::EP1] {
+            let files = emit(&sample_graph(plan)).unwrap();
+            let versions = &files[0].contents;
+            assert!(
+                versions.contains("    azapi = {\n      source  = \"Azure/azapi\"\n      version = \"~> 2.5\"\n"),
+                "{versions}"
+            );
+            assert!(versions.contains("provider \"azapi\" {}\n"), "{versions}");
+            let text = &files[1].contents;
+            assert!(!text.contains("variable \"signalr_upstream_enabled\""), "{text}");
+            let app = if plan.is_flex() {
+                "azurerm_function_app_flex_consumption"
+            } else {
+                "azurerm_linux_function_app"
+            };
+            let key = text
+                .split("resource \"azapi_resource\" \"signalr_extension_key\" {\n")
+                .nth(1)
+                .expect("the key resource");
+            let key = &key[..key.find("\n}\n").unwrap()];
+            assert!(
+                key.contains("type      = \"Microsoft.Web/sites/host/systemKeys@2024-11-01\""),
+                "{key}"
+            );
+            assert!(
+                key.contains(&format!("parent_id = \"${{{app}.main.id}}/host/default\"")),
+                "{key}"
+            );
+            assert!(key.contains("schema_validation_enabled = false"), "{key}");
+            assert!(key.contains("error_message_regex  = [\"ServiceUnavailable\""), "{key}");
+            assert!(!key.contains("value"), "the host generates the value: {key}");
+            assert_eq!(
+                key.contains("azurerm_role_assignment.storage_blob_data_owner"),
+                plan.is_flex(),
+                "{key}"
+            );
+            assert!(
+                text.contains("  depends_on          = [azapi_resource.signalr_extension_key]\n"),
+                "{text}"
+            );
+            assert!(text.contains("  upstream_endpoint {\n"), "{text}");
+            assert!(
+                text.contains("?code=${data.azurerm_function_app_host_keys.main.signalr_extension_key}\""),
+                "{text}"
+            );
+            assert!(!text.contains("dynamic \"upstream_endpoint\""));
+        }
+    }
+
+    #[test]
     fn upstream_sits_behind_a_switch_that_is_off_by_default() {
-        let files = emit(&sample_graph(FunctionPlan::Y1)).unwrap();
+        let files = emit(&sample_graph_two_step(FunctionPlan::Y1)).unwrap();
         let main = parsed(&files, "terraform/main.tf");
         let variable = main
             .blocks()
@@ -489,7 +579,7 @@ pub(crate) mod tests {
         let main = &files[1].contents;
         assert!(main.contains("  daily_quota_gb      = 0.5\n"), "{main}");
         assert!(
-            main.contains("      user_assigned_identity_id = \"api://signalr-upstream\"\n"),
+            main.contains("    user_assigned_identity_id = \"api://signalr-upstream\"\n"),
             "{main}"
         );
         assert!(main.contains("    denied_request_types = [\"Trace\"]\n"), "{main}");

@@ -140,8 +140,37 @@ pub fn lower(r: &Resolved) -> Result<ResourceGraph, Vec<GraphError>> {
             }),
         });
     }
+    if r.signalr.upstream.wiring.value == "one-apply" {
+        // The host writes its secrets to its storage: the key comes after every role
+        // assignment that gives the app's identity access to that storage (facts P19).
+        let storage = ResId::Storage;
+        let after: Vec<ResId> = resources
+            .iter()
+            .filter_map(|res| match &res.settings {
+                Settings::RoleAssignment(ra) if ra.principal == ResId::FunctionApp && ra.scope == storage => {
+                    Some(res.id)
+                }
+                _ => None,
+            })
+            .collect();
+        resources.push(Resource {
+            id: ResId::HostKey,
+            name: SIGNALR_HOST_KEY.into(),
+            // A host key is not an ARM resource with tags.
+            tags: Tags::new(),
+            settings: Settings::HostKey(HostKey {
+                function_app: ResId::FunctionApp,
+                key_type: "systemKeys".into(),
+                key_name: SIGNALR_HOST_KEY.into(),
+                after,
+            }),
+        });
+    }
     ResourceGraph::new(info, resources)
 }
+
+/// The system key the SignalR extension's webhook is authorised by (facts P20).
+pub const SIGNALR_HOST_KEY: &str = "signalr_extension";
 
 fn storage(r: &Resolved) -> Storage {
     let sku = r.storage.sku.value.clone();
@@ -271,6 +300,7 @@ fn signalr(r: &Resolved) -> SignalR {
             },
             auth_resource: up.audience.as_ref().map(|a| a.value.clone()),
             webhook_path: SIGNALR_WEBHOOK_PATH.into(),
+            host_key: (up.wiring.value == "one-apply").then_some(ResId::HostKey),
         }),
     }
 }

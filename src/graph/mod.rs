@@ -166,7 +166,14 @@ pub fn dependencies(resource: &Resource) -> Vec<ResId> {
             deps.extend([f.service_plan, f.storage, f.app_insights]);
             deps.extend(f.flex.as_ref().map(|flex| flex.container));
         }
-        Settings::SignalR(s) => deps.extend(s.upstream.as_ref().map(|u| u.function_app)),
+        Settings::SignalR(s) => {
+            deps.extend(s.upstream.as_ref().map(|u| u.function_app));
+            deps.extend(s.upstream.as_ref().and_then(|u| u.host_key));
+        }
+        Settings::HostKey(k) => {
+            deps.push(k.function_app);
+            deps.extend(k.after.iter().copied());
+        }
         Settings::SignalRNetworkAcl(acl) => deps.push(acl.signalr),
         Settings::RoleAssignment(ra) => deps.extend([ra.scope, ra.principal]),
     }

@@ -66,6 +66,8 @@ pub enum ResId {
     FunctionApp,
     SignalR,
     SignalRNetworkAcl,
+    /// The function app's `signalr_extension` system key (`wiring = "one-apply"`).
+    HostKey,
     RoleAssignment(Role),
 }
 
@@ -99,6 +101,7 @@ impl ResId {
             ResId::FunctionApp => "function_app",
             ResId::SignalR => "signalr",
             ResId::SignalRNetworkAcl => "signalr_network_acl",
+            ResId::HostKey => "host_key",
             ResId::RoleAssignment(_) => "role_assignment",
         }
     }
@@ -126,6 +129,7 @@ pub enum Settings {
     FunctionApp(FunctionApp),
     SignalR(SignalR),
     SignalRNetworkAcl(NetworkAcl),
+    HostKey(HostKey),
     RoleAssignment(RoleAssignment),
 }
 
@@ -298,13 +302,31 @@ pub enum UpstreamAuth {
     ManagedIdentity,
 }
 
+/// A host key of the function app, created by the deployment itself (facts P19):
+/// ARM `Microsoft.Web/sites/host/{keyType}`, REST "Web Apps - Create Or Update Host
+/// Secret" (PUT `.../sites/{name}/host/default/{keyType}/{keyName}`, body `{name, value}`).
+/// No value is sent: the host generates it, and every target reads it back from the host
+/// (`listKeys` / azapi `resource_action`) so no key is ever held in a template.
+#[derive(Clone, Debug, Serialize)]
+pub struct HostKey {
+    pub function_app: ResId,
+    /// `systemKeys`.
+    pub key_type: String,
+    /// `signalr_extension`: the name the SignalR extension's webhook checks.
+    pub key_name: String,
+    /// What the host needs before it can store a secret: the role assignments that give
+    /// the app's identity its host storage. Read from the graph's edges when lowering.
+    pub after: Vec<ResId>,
+}
+
 /// The one upstream template that routes events to the function app's SignalR webhook.
 ///
-/// The webhook needs the host system key `signalr_extension`, which exists only
-/// after code with a SignalR trigger is deployed (facts, pitfall P1). Every target
-/// therefore emits the upstream behind a switch that is off by default
+/// The webhook needs the host system key `signalr_extension` (facts P19/P20). With
+/// `wiring = "one-apply"` the stack creates that key itself (`host_key`, a [`HostKey`]
+/// node) and the upstream reads it in the same deployment. With `"two-step"` every
+/// target emits the upstream behind a switch that is off by default
 /// (`signalr_upstream_enabled` / `signalRUpstreamEnabled`), turned on by the second
-/// deploy step, once the code is published.
+/// deploy step, once the code is published (P1).
 #[derive(Clone, Debug, Serialize)]
 pub struct Upstream {
     pub function_app: ResId,
@@ -319,6 +341,8 @@ pub struct Upstream {
     /// Path of the Functions SignalR webhook, `/runtime/webhooks/signalr`; each target
     /// puts `https://<default host name>` before it and `?code=<key>` after it.
     pub webhook_path: String,
+    /// The stack's own host key (`one-apply`), or `None` for the two-step switch.
+    pub host_key: Option<ResId>,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -373,6 +397,7 @@ impl Resource {
             Settings::FunctionApp(_) => "Microsoft.Web/sites",
             Settings::SignalR(_) => "Microsoft.SignalRService/signalR",
             Settings::SignalRNetworkAcl(_) => "Microsoft.SignalRService/signalR (networkACLs)",
+            Settings::HostKey(_) => "Microsoft.Web/sites/host/systemKeys",
             Settings::RoleAssignment(_) => "Microsoft.Authorization/roleAssignments",
         }
     }

@@ -8,6 +8,15 @@ use crate::source::SourceFile;
 /// Functions plan (FC1 adds the package container and the storage data roles; Y1/EP
 /// use an access key and a content share).
 pub fn sample_graph(plan: FunctionPlan) -> ResourceGraph {
+    sample_graph_wired(plan, "one-apply")
+}
+
+/// The sample with `[signalr.upstream] wiring = "two-step"` (the upstream behind a switch).
+pub fn sample_graph_two_step(plan: FunctionPlan) -> ResourceGraph {
+    sample_graph_wired(plan, "two-step")
+}
+
+fn sample_graph_wired(plan: FunctionPlan, wiring: &str) -> ResourceGraph {
     let text = format!(
         r#"[environment]
 name = "dev"
@@ -21,10 +30,14 @@ sku = "Standard_S1"
 [signalr.cors]
 allowed_origins = ["https://app.example.com"]
 
+[signalr.upstream]
+wiring = "{}"
+
 [functions]
 plan = "{}"
 runtime_version = "3.12"
 "#,
+        wiring,
         plan.sku_name()
     );
     let source = SourceFile::new("sample.env.toml", text);

@@ -147,6 +147,8 @@ pub struct Upstream {
     pub category_pattern: Setting<String>,
     pub auth: Setting<String>,
     pub audience: Option<Setting<String>>,
+    /// `one-apply` (the stack creates the host key) or `two-step` (a switch).
+    pub wiring: Setting<String>,
 }
 
 #[derive(Clone, Debug)]
@@ -271,6 +273,7 @@ pub fn resolve(env: &Env) -> Result<Resolved, Vec<Diagnostic>> {
         audience: up
             .and_then(|u| u.audience.as_ref())
             .map(|a| Setting::explicit(a.get_ref().clone(), a.span())),
+        wiring: pick(&up.and_then(|u| u.wiring.clone()), "one-apply".to_string(), &up_span),
     };
     if let Some(u) = &s.upstream {
         tables.insert("signalr.upstream".to_string(), u.span());

@@ -1150,6 +1150,41 @@ mod tests {
         })
     }
 
+    fn host_key() -> Value {
+        json!({
+            "type": "Microsoft.Web/sites/host/systemKeys",
+            "apiVersion": "2024-11-01",
+            "name": "func-chat-dev/default/signalr_extension",
+            "properties": {"name": "signalr_extension"},
+        })
+    }
+
+    #[test]
+    fn the_hand_made_host_key_schema_checks_system_keys() {
+        assert_eq!(check_template(&rg_template(json!([host_key()]))), Vec::<String>::new());
+        let mut broken = host_key();
+        broken["properties"] = json!({"name": "signalr_extension", "value": 7, "expiry": "never"});
+        let problems = check_template(&rg_template(json!([broken])));
+        let all = problems.join("\n");
+        assert!(
+            all.contains("`properties.value`: expected string"),
+            "a non-string value is reported: {all}"
+        );
+        assert!(
+            all.contains("`expiry` is not a known property"),
+            "an unknown property is reported: {all}"
+        );
+        let mut old = host_key();
+        old["apiVersion"] = json!("2019-08-01");
+        let problems = check_template(&rg_template(json!([old])));
+        assert!(
+            problems
+                .iter()
+                .any(|p| p.contains("no embedded schema for apiVersion `2019-08-01`")),
+            "{problems:?}"
+        );
+    }
+
     #[test]
     fn a_valid_resource_passes() {
         assert_eq!(check_template(&rg_template(json!([workspace()]))), Vec::<String>::new());

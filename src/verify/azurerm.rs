@@ -71,6 +71,25 @@ const FILES: &[(&str, &str)] = &[
         "data.azurerm_function_app_host_keys",
         include_str!("../../schemas/azurerm/data.azurerm_function_app_host_keys.json"),
     ),
+    // Other providers the stack uses (schemas/azapi, schemas/random: see their README).
+    (
+        "azapi_resource",
+        include_str!("../../schemas/azapi/azapi_resource.json"),
+    ),
+    (
+        "azapi_resource_action",
+        include_str!("../../schemas/azapi/azapi_resource_action.json"),
+    ),
+    (
+        "azapi_update_resource",
+        include_str!("../../schemas/azapi/azapi_update_resource.json"),
+    ),
+    (
+        "random_password",
+        include_str!("../../schemas/random/random_password.json"),
+    ),
+    ("random_string", include_str!("../../schemas/random/random_string.json")),
+    ("random_uuid", include_str!("../../schemas/random/random_uuid.json")),
 ];
 
 /// Meta-arguments Terraform itself handles on `resource` and `data` blocks.
@@ -102,6 +121,16 @@ struct AttrSchema {
     computed: bool,
     #[serde(default)]
     deprecated: bool,
+    /// Plugin-framework nested attribute (azapi `retry`): an object of typed fields.
+    #[serde(default)]
+    nested_type: Option<NestedAttrs>,
+}
+
+#[derive(Deserialize)]
+struct NestedAttrs {
+    #[serde(default)]
+    attributes: BTreeMap<String, AttrSchema>,
+    nesting_mode: String,
 }
 
 #[derive(Deserialize)]
@@ -137,7 +166,7 @@ fn schemas() -> &'static Result<Schemas, String> {
             .map(|(name, text)| {
                 serde_json::from_str::<SchemaFile>(text)
                     .map(|file| (*name, file.block))
-                    .map_err(|e| format!("schemas/azurerm/{name}.json is not a provider schema: {e}"))
+                    .map_err(|e| format!("the embedded schema of `{name}` is not a provider schema: {e}"))
             })
             .collect()
     })
@@ -479,6 +508,12 @@ fn check_node(address: &str, path: &str, node: &Node, schema: &BlockSchema, out:
                 at(name)
             ));
         }
+        if let Some(nested) = &attr.nested_type {
+            if let Err(msg) = check_nested_attr(value, nested) {
+                out.push(format!("`{address}`: `{}` {msg}", at(name)));
+            }
+            continue;
+        }
         if let Err(msg) = check_type(value, &attr.ty) {
             out.push(format!("`{address}`: `{}` {msg}", at(name)));
         }
@@ -523,6 +558,34 @@ fn check_node(address: &str, path: &str, node: &Node, schema: &BlockSchema, out:
             }
         }
     }
+}
+
+/// A `nested_type` attribute with `nesting_mode = "single"`: one object whose fields are
+/// the nested attributes (unknown fields and missing required ones are errors).
+fn check_nested_attr(value: &Lit, nested: &NestedAttrs) -> Result<(), String> {
+    let entries = match value {
+        Lit::Unknown | Lit::Null => return Ok(()),
+        Lit::Object(entries) if nested.nesting_mode == "single" => entries,
+        other => {
+            return Err(format!(
+                "expects an object ({} nested attribute), found {}",
+                nested.nesting_mode,
+                other.describe()
+            ))
+        }
+    };
+    for (key, v) in entries {
+        let Some(attr) = nested.attributes.get(key) else {
+            return Err(format!("has no field `{key}`"));
+        };
+        check_type(v, &attr.ty).map_err(|m| format!("field `{key}` {m}"))?;
+    }
+    for (key, attr) in &nested.attributes {
+        if attr.required && !entries.iter().any(|(k, _)| k == key) {
+            return Err(format!("is missing its required field `{key}`"));
+        }
+    }
+    Ok(())
 }
 
 /// Compares a literal with a cty type in `providers schema -json` form.
@@ -591,6 +654,61 @@ mod tests {
         let schemas = schemas().as_ref().expect("embedded schemas parse");
         assert_eq!(schemas.len(), FILES.len());
         assert!(schemas["azurerm_signalr_service"].block_types["sku"].min_items == 1);
+    }
+
+    #[test]
+    fn azapi_nested_retry_and_random_are_checked() {
+        let good = body(
+            r#"
+resource "azapi_resource" "k" {
+  type      = "Microsoft.Web/sites/host/systemKeys@2024-11-01"
+  name      = "signalr_extension"
+  parent_id = "x"
+  body      = { properties = { name = "signalr_extension" } }
+  retry     = { error_message_regex = ["ServiceUnavailable"], interval_seconds = 10 }
+}
+
+resource "random_password" "p" {
+  length = 32
+}
+"#,
+        );
+        assert_eq!(check_hcl(&good), Vec::<String>::new());
+        let broken = body(
+            r#"
+resource "azapi_resource" "a" {
+  type  = "x@1"
+  retry = { interval_seconds = 10 }
+}
+
+resource "azapi_resource" "b" {
+  type  = "x@1"
+  retry = { error_message_regex = ["x"], backoff = 2 }
+}
+
+resource "azapi_resource" "c" {
+  type   = "x@1"
+  output = {}
+  retry  = "often"
+}
+
+resource "random_password" "p" {
+  length  = "long"
+  special = 1
+}
+"#,
+        );
+        let all = check_hcl(&broken).join("\n");
+        for expected in [
+            "`azapi_resource.a`: `retry` is missing its required field `error_message_regex`",
+            "`azapi_resource.b`: `retry` has no field `backoff`",
+            "`azapi_resource.c`: `output` is computed by the provider and cannot be set",
+            "`azapi_resource.c`: `retry` expects an object",
+            "`random_password.p`: `length` expects number",
+            "`random_password.p`: `special` expects bool",
+        ] {
+            assert!(all.contains(expected), "missing `{expected}` in:\n{all}");
+        }
     }
 
     fn body(text: &str) -> Body {

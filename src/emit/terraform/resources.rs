@@ -3,10 +3,12 @@
 use anyhow::{bail, Context};
 use hcl::{Block, BlockBuilder, Expression};
 
-use super::syntax::{bool, call, cond, interp, lit, num, reference, root, string_map, strings, template, text, var};
+use super::syntax::{
+    bool, call, cond, ident_object, interp, lit, num, reference, root, string_map, strings, template, text, var,
+};
 use super::{CLIENT_CONFIG, HOST_KEYS, UPSTREAM_SWITCH};
 use crate::graph::{
-    FunctionApp, FunctionPlan, NetworkAcl, ResId, Resource, ResourceGraph, RoleAssignment, Settings, SignalR,
+    FunctionApp, FunctionPlan, HostKey, NetworkAcl, ResId, Resource, ResourceGraph, RoleAssignment, Settings, SignalR,
     StorageAuth, UpstreamAuth,
 };
 
@@ -24,6 +26,7 @@ pub fn tf_type(resource: &Resource) -> &'static str {
         Settings::SignalR(_) => "azurerm_signalr_service",
         Settings::SignalRNetworkAcl(_) => "azurerm_signalr_service_network_acl",
         Settings::RoleAssignment(_) => "azurerm_role_assignment",
+        Settings::HostKey(_) => "azapi_resource",
     }
 }
 
@@ -31,6 +34,7 @@ pub fn tf_type(resource: &Resource) -> &'static str {
 pub fn local_name(id: ResId) -> &'static str {
     match id {
         ResId::RoleAssignment(role) => role.label(),
+        ResId::HostKey => "signalr_extension_key",
         _ => "main",
     }
 }
@@ -144,6 +148,7 @@ pub fn resource_block(graph: &ResourceGraph, resource: &Resource) -> anyhow::Res
         Settings::SignalR(s) => signalr(graph, resource, s).with_context(what)?,
         Settings::SignalRNetworkAcl(acl) => network_acl(graph, resource, acl).with_context(what)?,
         Settings::RoleAssignment(ra) => role_assignment(graph, resource, ra).with_context(what)?,
+        Settings::HostKey(k) => host_key(graph, resource, k).with_context(what)?,
     };
     Ok(block)
 }
@@ -279,12 +284,20 @@ fn signalr(graph: &ResourceGraph, resource: &Resource, s: &SignalR) -> anyhow::R
         b = b.add_block(identity_block());
     }
     if let Some(up) = &s.upstream {
-        let key = root("data")
-            .attr(HOST_KEYS.0)
-            .attr(HOST_KEYS.1)
-            .index(0u32)
-            .attr("signalr_extension_key")
-            .build();
+        let key = if up.host_key.is_some() {
+            root("data")
+                .attr(HOST_KEYS.0)
+                .attr(HOST_KEYS.1)
+                .attr("signalr_extension_key")
+                .build()
+        } else {
+            root("data")
+                .attr(HOST_KEYS.0)
+                .attr(HOST_KEYS.1)
+                .index(0u32)
+                .attr("signalr_extension_key")
+                .build()
+        };
         let url = template(vec![
             text("https://"),
             interp(attr(graph, up.function_app, &["default_hostname"])?),
@@ -292,7 +305,8 @@ fn signalr(graph: &ResourceGraph, resource: &Resource, s: &SignalR) -> anyhow::R
             text("?code="),
             interp(key.into()),
         ])?;
-        let mut content = Block::builder("content")
+        let one_apply = up.host_key.is_some();
+        let mut content = Block::builder(if one_apply { "upstream_endpoint" } else { "content" })
             .add_attribute(("hub_pattern", strings(&up.hub_patterns)))
             .add_attribute(("event_pattern", strings(&up.event_patterns)))
             .add_attribute(("category_pattern", strings(&up.category_patterns)))
@@ -305,6 +319,11 @@ fn signalr(graph: &ResourceGraph, resource: &Resource, s: &SignalR) -> anyhow::R
                 bail!("managed-identity upstream auth without a token audience")
             }
             (UpstreamAuth::None, _) => {}
+        }
+        if one_apply {
+            // One apply: the key resource is in this stack, the data source reads it after.
+            b = b.add_block(content.build());
+            return Ok(b.build());
         }
         let on = cond(
             var(UPSTREAM_SWITCH),
@@ -321,6 +340,65 @@ fn signalr(graph: &ResourceGraph, resource: &Resource, s: &SignalR) -> anyhow::R
     }
     Ok(b.build())
 }
+
+/// The `signalr_extension` system key through azapi (azurerm has no host-key resource;
+/// facts P19): REST "Web Apps - Create Or Update Host Secret", ARM type
+/// `Microsoft.Web/sites/host/systemKeys`. Only the name is sent, the host generates the
+/// value; the upstream reads it back through `data.azurerm_function_app_host_keys`.
+/// azapi validates bodies against the Bicep type library, which has no `sites/host/*`
+/// types (Azure/bicep-types-az#1356), hence `schema_validation_enabled = false`. `retry`
+/// covers a host that is still starting (Azure/bicep#7027: "ServiceUnavailable from host
+/// runtime"). Ordered after the app and the storage role assignments (graph edges).
+fn host_key(graph: &ResourceGraph, resource: &Resource, k: &HostKey) -> anyhow::Result<Block> {
+    let ty = if k.key_type == "functionKeys" {
+        "functionKeys"
+    } else {
+        "systemKeys"
+    };
+    let parent = template(vec![
+        interp(attr(graph, k.function_app, &["id"])?),
+        text("/host/default"),
+    ])?;
+    let mut after = Vec::new();
+    for dep in graph.depends_on(resource.id) {
+        if matches!(dep, ResId::ResourceGroup) || dep == k.function_app {
+            continue;
+        }
+        let target = graph
+            .get(dep)
+            .with_context(|| format!("{} is referenced but not in the graph", dep.address()))?;
+        after.push(Expression::from(root(tf_type(target)).attr(local_name(dep)).build()));
+    }
+    let mut b = start(resource)
+        .add_attribute(("type", lit(&format!("Microsoft.Web/sites/host/{ty}@{HOST_KEY_API}"))))
+        .add_attribute(("name", lit(&k.key_name)))
+        .add_attribute(("parent_id", parent))
+        .add_attribute((
+            "body",
+            ident_object(vec![("properties", ident_object(vec![("name", lit(&k.key_name))]))]),
+        ))
+        .add_attribute(("schema_validation_enabled", bool(false)))
+        .add_attribute((
+            "retry",
+            ident_object(vec![
+                (
+                    "error_message_regex",
+                    strings(&HOST_KEY_RETRY.iter().map(|s| s.to_string()).collect::<Vec<_>>()),
+                ),
+                ("interval_seconds", num(10)),
+                ("max_interval_seconds", num(60)),
+            ]),
+        ));
+    if !after.is_empty() {
+        b = b.add_attribute(("depends_on", Expression::Array(after)));
+    }
+    Ok(b.build())
+}
+
+/// The `Microsoft.Web` API version of the host key (the one `sites` uses in ARM).
+pub const HOST_KEY_API: &str = "2024-11-01";
+/// Errors a host that is not up yet returns (Azure/bicep#7027), retried by azapi.
+const HOST_KEY_RETRY: [&str; 3] = ["ServiceUnavailable", "host runtime", "BadGateway"];
 
 fn network_acl(graph: &ResourceGraph, resource: &Resource, acl: &NetworkAcl) -> anyhow::Result<Block> {
     let mut public = Block::builder("public_network");
