@@ -1003,10 +1003,8 @@ fn collect_parameter_uses(value: &Value, used: &mut BTreeSet<String>) {
 /// Every string that ARM reads as an expression must parse as one.
 fn check_expressions(value: &Value, path: &str, messages: &mut Vec<String>) {
     match value {
-        Value::String(s) if is_expression(s) => {
-            if Expr::parse(&s[1..s.len() - 1]).is_none() {
-                messages.push(format!("{path}: `{s}` is not a valid template expression"));
-            }
+        Value::String(s) if is_expression(s) && Expr::parse(&s[1..s.len() - 1]).is_none() => {
+            messages.push(format!("{path}: `{s}` is not a valid template expression"));
         }
         Value::Array(items) => {
             for (i, v) in items.iter().enumerate() {
