@@ -6,7 +6,8 @@
 #   .tools/bin      terraform, checkov, pre-commit (what the scripts call)
 # Exact versions live in scripts/tools/{py,checkov}.txt (a full pip freeze, so a new release of some
 # transitive dependency cannot change what CI runs). A venv whose stamp matches its list is left alone,
-# so a second run costs well under a second. Env: PYTHON (default python3, needs 3.9+ with venv).
+# so a second run costs well under a second. Env: PYTHON (default python3; Python 3.11 or newer with venv: the pinned pre-commit and
+# several of checkov's dependencies require 3.11, see their Requires-Python).
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -14,6 +15,10 @@ tools="$root/.tools"
 lists="$root/scripts/tools"
 python=${PYTHON:-python3}
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
+"$python" -c 'import sys; sys.exit(sys.version_info < (3, 11))' || {
+  echo "install-tools: $python is $("$python" --version 2>&1); the pinned checkers need Python 3.11 or newer (set PYTHON=...)" >&2
+  exit 1
+}
 
 # What a venv was built from: the interpreter's version and the exact list. Any change rebuilds it.
 stamp_of() {

@@ -5,6 +5,7 @@ mod cli;
 use clap::Parser;
 
 fn main() -> std::process::ExitCode {
+    quiet_on_closed_pipes();
     let cli = match cli::Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {
@@ -14,10 +15,22 @@ fn main() -> std::process::ExitCode {
         }
     };
     // A panic is a sigc bug, never the user's input: report it as one and exit 2, not
-    // with Rust's 101 (CONTRACT §2). Nothing is half-written: builds write atomically.
+    // with Rust's 101 (CONTRACT §2). A panic while writing leaves at most
+    // sigc's temp or journal folder beside the output; the next build removes or finishes it.
     std::panic::set_hook(Box::new(|info| {
         eprintln!("sigc: internal error: {info}\nsigc: this is a bug in sigc; please report it with the input file");
     }));
     let code = std::panic::catch_unwind(|| cli::run(cli)).unwrap_or(cli::USAGE);
     std::process::ExitCode::from(code)
+}
+
+/// `sigc completions zsh | head`: when the reader of standard output or standard error goes
+/// away, end quietly the way `cat` and `grep` do (killed by SIGPIPE, which shells do not report),
+/// instead of Rust's default (SIGPIPE ignored, so the next `print!` fails and panics).
+fn quiet_on_closed_pipes() {
+    #[cfg(unix)]
+    // SAFETY: restoring the default disposition of SIGPIPE before any other thread exists.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
 }

@@ -142,17 +142,17 @@ fn a_failing_build_writes_nothing_and_keeps_the_previous_output() {
 }
 
 #[test]
-fn build_replaces_the_folder_as_a_whole() {
+fn a_rebuild_removes_owned_files_it_no_longer_writes_and_leaves_no_temp_folder() {
     let ws = workspace(&[("env.toml", GOOD)]);
     assert_eq!(code(&sigc(ws.path(), &["build", "env.toml", "--target", "all"])), 0);
-    fs::write(ws.path().join("build/dev/stray.txt"), "old").unwrap();
-    assert_eq!(
-        code(&sigc(ws.path(), &["build", "env.toml", "--target", "terraform"])),
-        0
-    );
+    // Without --target the file's own targets are the whole build: terraform-json goes.
+    assert_eq!(code(&sigc(ws.path(), &["build", "env.toml"])), 0);
     let files: Vec<_> = tree(&ws.path().join("build/dev")).into_iter().map(|(p, _)| p).collect();
-    assert_eq!(files.len(), 3, "{files:?}");
-    assert!(files.iter().all(|p| p.starts_with("terraform")));
+    assert!(!files.iter().any(|p| p.starts_with("terraform-json")), "{files:?}");
+    assert!(
+        !ws.path().join("build/dev/terraform-json").exists(),
+        "the emptied folder is pruned"
+    );
     let leftovers: Vec<_> = fs::read_dir(ws.path().join("build"))
         .unwrap()
         .flatten()
@@ -397,9 +397,18 @@ fn two_files_for_one_environment_do_not_overwrite_each_other() {
 
 #[cfg(target_os = "linux")]
 #[test]
-fn an_endless_input_is_refused_after_one_megabyte() {
-    let ws = workspace(&[]);
-    let out = sigc(ws.path(), &["check", "/dev/zero"]);
-    assert_eq!(code(&out), 1, "{}", stderr(&out));
-    assert!(stderr(&out).contains("error[input/too-large]"), "{}", stderr(&out));
+fn a_device_is_refused_not_read() {
+    let ws = workspace(&[("good.toml", GOOD)]);
+    let out = sigc(ws.path(), &["check", "/dev/zero", "good.toml"]);
+    assert_eq!(code(&out), 2, "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("cannot read `/dev/zero`: a device, not a regular file"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(
+        stderr(&out).contains("1 file checked"),
+        "the good file is still checked: {}",
+        stderr(&out)
+    );
 }

@@ -6,17 +6,25 @@ use sigc::diag::human::Style;
 use sigc::diag::FileReport;
 use sigc::{compile, Options};
 
-use super::{print_human, read, DiagFormat, FAILED, OK, USAGE};
+use super::inputs::{self, expand};
+use super::{print_human, DiagFormat, FAILED, OK, USAGE};
 
-pub fn run(files: &[PathBuf], format: DiagFormat, deny_warnings: bool, style: Style) -> u8 {
+pub fn run(args: &[PathBuf], format: DiagFormat, deny_warnings: bool, style: Style) -> u8 {
     let mut reports = Vec::new();
     let mut code = OK;
-    for file in files {
-        let source = match read(file) {
+    let (files, errors) = expand(args);
+    let mut unreadable = errors.len();
+    for msg in errors {
+        eprintln!("{msg}");
+        code = USAGE;
+    }
+    for file in &files {
+        let source = match inputs::read(file) {
             Ok(s) => s,
             Err(msg) => {
                 eprintln!("{msg}");
                 code = USAGE;
+                unreadable += 1;
                 continue;
             }
         };
@@ -26,7 +34,7 @@ pub fn run(files: &[PathBuf], format: DiagFormat, deny_warnings: bool, style: St
                 diagnostics: result.diagnostics,
             }),
             Err(e) => {
-                eprintln!("sigc: internal error while checking `{}`: {e:#}", file.display());
+                eprintln!("sigc: internal error while checking `{}`: {e:#}", file.name());
                 code = USAGE;
             }
         }
@@ -34,11 +42,16 @@ pub fn run(files: &[PathBuf], format: DiagFormat, deny_warnings: bool, style: St
     match format {
         DiagFormat::Human => {
             print_human(&reports, style, false);
-            if reports.iter().all(|r| r.diagnostics.is_empty()) && code == OK {
+            if reports.iter().all(|r| r.diagnostics.is_empty()) && (code == OK || !reports.is_empty()) {
+                let plural = |n: usize| if n == 1 { "" } else { "s" };
+                let not_read = match unreadable {
+                    0 => String::new(),
+                    n => format!("; {n} input{} could not be read", plural(n)),
+                };
                 eprintln!(
-                    "sigc: {} file{} checked, no problems",
+                    "sigc: {} file{} checked, no problems{not_read}",
                     reports.len(),
-                    if reports.len() == 1 { "" } else { "s" }
+                    plural(reports.len())
                 );
             }
         }

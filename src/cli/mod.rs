@@ -5,6 +5,8 @@ mod build;
 mod check;
 mod explain;
 mod init;
+mod inputs;
+mod interrupt;
 mod plan;
 mod write;
 
@@ -15,7 +17,6 @@ use clap::{Parser, Subcommand, ValueEnum};
 
 use sigc::diag::human::Style;
 use sigc::diag::FileReport;
-use sigc::source::SourceFile;
 
 /// Exit codes of CONTRACT §2.
 pub const OK: u8 = 0;
@@ -177,33 +178,6 @@ fn use_color(choice: ColorChoice) -> bool {
         ColorChoice::Never => false,
         ColorChoice::Auto => std::io::stderr().is_terminal(),
     }
-}
-
-/// Reads one input; an unreadable file is a usage-level failure (exit 2).
-///
-/// Reads at most one byte more than the parser accepts, so an endless or huge input
-/// (`/dev/zero`, a log file) costs bounded memory and still gets `input/too-large`.
-pub fn read(path: &std::path::Path) -> Result<SourceFile, String> {
-    use std::io::Read;
-    let cannot = |e: std::io::Error| format!("sigc: cannot read `{}`: {e}", path.display());
-    let limit = sigc::parse::MAX_INPUT_BYTES as u64 + 1;
-    let mut bytes = Vec::new();
-    std::fs::File::open(path)
-        .and_then(|f| f.take(limit).read_to_end(&mut bytes))
-        .map_err(cannot)?;
-    let name = path.display().to_string();
-    if bytes.len() as u64 >= limit {
-        // Only its size matters now: the parser refuses it before looking inside.
-        return Ok(SourceFile::new(name, String::from_utf8_lossy(&bytes).into_owned()));
-    }
-    let text = String::from_utf8(bytes).map_err(|e| {
-        format!(
-            "sigc: `{}` is not UTF-8 text (byte {})",
-            path.display(),
-            e.utf8_error().valid_up_to()
-        )
-    })?;
-    Ok(SourceFile::new(name, text))
 }
 
 /// Prints the human rendering of reports to standard error.

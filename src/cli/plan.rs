@@ -9,10 +9,24 @@ use sigc::diag::FileReport;
 use sigc::graph::ResourceGraph;
 use sigc::{compile, Options};
 
-use super::{print_human, read, PlanFormat, FAILED, OK, USAGE};
+use super::inputs::{self, expand};
+use super::{print_human, PlanFormat, FAILED, OK, USAGE};
 
-pub fn run(file: &Path, format: PlanFormat, style: Style) -> u8 {
-    let source = match read(file) {
+pub fn run(arg: &Path, format: PlanFormat, style: Style) -> u8 {
+    let (files, errors) = expand(&[arg.to_path_buf()]);
+    if !errors.is_empty() {
+        errors.iter().for_each(|msg| eprintln!("{msg}"));
+        return USAGE;
+    }
+    let [file] = files.as_slice() else {
+        eprintln!(
+            "sigc: plan takes one ENV file; `{}` holds {} of them",
+            arg.display(),
+            files.len()
+        );
+        return USAGE;
+    };
+    let source = match inputs::read(file) {
         Ok(s) => s,
         Err(msg) => {
             eprintln!("{msg}");
@@ -22,7 +36,7 @@ pub fn run(file: &Path, format: PlanFormat, style: Style) -> u8 {
     let result = match compile(&source, &Options::default()) {
         Ok(r) => r,
         Err(e) => {
-            eprintln!("sigc: internal error while planning `{}`: {e:#}", file.display());
+            eprintln!("sigc: internal error while planning `{}`: {e:#}", file.name());
             return USAGE;
         }
     };

@@ -91,6 +91,21 @@ impl Artifact {
 }
 
 /// Emits the files of one target.
+/// The one document `sigc build --stdout` prints for a single-document target, from the files
+/// [`emit`] made for it: for `terraform` the whole configuration, its files joined in order with a
+/// blank line between them (Terraform reads a configuration as the union of its `.tf` files, so
+/// the join is one valid `.tf` file); for `terraform-json` and `arm` the template itself.
+pub fn document(target: Target, artifacts: &[Artifact]) -> Option<String> {
+    match target {
+        Target::Terraform => {
+            let files: Vec<&str> = artifacts.iter().map(|a| a.contents.as_str()).collect();
+            (!files.is_empty()).then(|| files.join("\n"))
+        }
+        Target::TerraformJson | Target::Arm => artifacts.first().map(|a| a.contents.clone()),
+        Target::Bicep | Target::Functions => None,
+    }
+}
+
 pub fn emit(graph: &ResourceGraph, target: Target) -> anyhow::Result<Vec<Artifact>> {
     match target {
         Target::Terraform => terraform::emit(graph),
