@@ -39,10 +39,6 @@ fn findings(text: impl AsRef<[u8]>) -> (Vec<(String, u64, u64)>, i32) {
     (list, code(&out))
 }
 
-fn rules_of(text: impl AsRef<[u8]>) -> Vec<String> {
-    findings(text).0.into_iter().map(|(r, _, _)| r).collect()
-}
-
 /// `build --target all` must succeed and write the folder.
 fn builds(text: &str) {
     let (dir, out) = run(text, &["build", "env.toml", "--target", "all"]);
@@ -144,4 +140,209 @@ fn a_workload_named_connectionstring_builds() {
     builds(
         &(ENV.replace("workload = \"chat\"", "workload = \"connectionstring\"") + "\n[signalr]\nsku = \"Free_F1\"\n"),
     );
+}
+
+// Item 6: naming patterns are bounded.
+
+/// Runs `sigc check` on `text` and returns (exit code, stderr, seconds, peak RSS in MB) of
+/// that one child, from `wait4`'s resource usage.
+#[cfg(unix)]
+fn measured_check(text: &str) -> (i32, String, f64, f64) {
+    use std::process::{Command, Stdio};
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(dir.path().join("env.toml"), text).unwrap();
+    let start = std::time::Instant::now();
+    // Reaped below by `wait4`, which also reports this child's own peak RSS.
+    #[allow(clippy::zombie_processes)]
+    let mut child = Command::new(env!("CARGO_BIN_EXE_sigc"))
+        .args(["check", "env.toml"])
+        .current_dir(dir.path())
+        .env("NO_COLOR", "1")
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut err = String::new();
+    let id = child.id() as libc::pid_t;
+    std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut err).unwrap();
+    let mut status = 0;
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    let pid = unsafe { libc::wait4(id, &mut status, 0, &mut usage) };
+    assert_eq!(pid, id);
+    let secs = start.elapsed().as_secs_f64();
+    assert!(libc::WIFEXITED(status), "sigc died: {err}");
+    // Linux reports ru_maxrss in KiB.
+    (libc::WEXITSTATUS(status), err, secs, usage.ru_maxrss as f64 / 1024.0)
+}
+
+#[cfg(unix)]
+#[test]
+fn hostile_patterns_are_refused_quickly_and_in_little_memory() {
+    let hostile = [
+        "{% for a in range(100000) %}{% for b in range(100000) %}{% for c in range(100000) %}x{% endfor %}{% endfor %}{% endfor %}",
+        "{{ 'x' * 100000000 }}",
+        "{% set ns = namespace(a='x') %}{% for i in range(64) %}{% set ns.a = ns.a ~ ns.a %}{% endfor %}{{ ns.a }}",
+        "{% macro m(n) %}{{ m(n) }}{{ m(n) }}{% endmacro %}{{ m(1) }}",
+        "{{ workload | replace('a', 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa') }}",
+        "   ",
+        "é{% for c in workload %}{{ c }}{% endfor %}",
+    ];
+    for pattern in hostile {
+        let text = format!("{ENV}\n[signalr]\nsku = \"Free_F1\"\n\n[naming]\npattern = \"{pattern}\"\n");
+        let (rc, err, secs, mb) = measured_check(&text);
+        assert_eq!(rc, 1, "{pattern}: {err}");
+        assert!(err.contains("error[naming/invalid-pattern]"), "{pattern}: {err}");
+        assert!(
+            err.contains("env.toml:11:11"),
+            "{pattern}: points at the pattern: {err}"
+        );
+        eprintln!("{pattern}: exit {rc}, {secs:.3} s, peak RSS {mb:.1} MB");
+        assert!(secs < 1.0, "{pattern}: took {secs:.2} s");
+        assert!(mb < 100.0, "{pattern}: peak RSS {mb:.1} MB");
+    }
+}
+
+#[test]
+fn ordinary_patterns_with_conditions_and_filters_still_render() {
+    let text = format!(
+        "{ENV}\n[signalr]\nsku = \"Free_F1\"\n\n[naming]\npattern = \"{{{{ abbr }}}}-{{{{ workload | lower }}}}-{{{{ env }}}}{{% if suffix %}}-{{{{ suffix }}}}{{% endif %}}\"\nsuffix = \"x1\"\n"
+    );
+    let (dir, out) = run(&text, &["build", "env.toml", "--target", "arm"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let arm = fs::read_to_string(dir.path().join("build/dev/arm/azuredeploy.json")).unwrap();
+    assert!(arm.contains("sigr-chat-dev-x1"), "{arm}");
+}
+
+// Item 8: positions.
+
+#[test]
+fn a_bom_does_not_shift_columns() {
+    let bad = format!("{ENV}\n[signalr]\nsku = \"Free_F9\"\n");
+    let plain = findings(&bad);
+    let with_bom = findings([b"\xEF\xBB\xBF".as_slice(), bad.as_bytes()].concat());
+    assert_eq!(plain.1, 1);
+    assert!(!plain.0.is_empty());
+    assert_eq!(plain, with_bom);
+    let (_d, out) = run(
+        [
+            b"\xEF\xBB\xBF".as_slice(),
+            ENV.as_bytes(),
+            b"\n[signalr]\nsku = \"Free_F1\"\n",
+        ]
+        .concat(),
+        &["check", "env.toml"],
+    );
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+}
+
+#[test]
+fn crlf_gives_one_syntax_diagnostic_per_error() {
+    let text = format!("{ENV}\n[signalr]\nsku = \"Free_F1\n").replace('\n', "\r\n");
+    let (f, rc) = findings(&text);
+    assert_eq!(rc, 1);
+    assert_eq!(f.len(), 1, "{f:?}");
+    assert_eq!(f[0].0, "input/syntax");
+    assert_eq!(f[0].1, 8, "{f:?}");
+    // The same one diagnostic as with `\n` line ends (the column is the line's end either way).
+    let (lf, _) = findings(text.replace("\r\n", "\n"));
+    assert_eq!(lf.len(), 1, "{lf:?}");
+    assert_eq!((&lf[0].0, lf[0].1), (&f[0].0, f[0].1));
+}
+
+#[test]
+fn invalid_utf8_is_a_syntax_error_with_its_position() {
+    let mut text = ENV.as_bytes().to_vec();
+    text.extend_from_slice(b"\n[signalr]\nsku = \"Free\xFF_F1\"\n");
+    let (f, rc) = findings(&text);
+    assert_eq!(rc, 1);
+    assert_eq!(f, vec![("input/syntax".to_string(), 8, 12)]);
+    let (dir, out) = run(&text, &["build", "env.toml"]);
+    assert_eq!(code(&out), 1);
+    assert!(stderr(&out).contains("env.toml:8:12"), "{}", stderr(&out));
+    assert!(!dir.path().join("build").exists());
+}
+
+#[test]
+fn a_name_from_the_default_pattern_points_at_the_key_that_produced_it() {
+    // Too long a storage account: the longest value, `workload`.
+    let long = ENV
+        .replace("name = \"dev\"", "name = \"production12345\"")
+        .replace("workload = \"chat\"", "workload = \"abcdefghijklmnop\"");
+    let (f, _) = findings(format!("{long}\n[signalr]\nsku = \"Free_F1\"\n"));
+    assert!(f.contains(&("naming/invalid-name".into(), 3, 12)), "{f:?}");
+    // A character the storage account cannot take: the `suffix` that holds it.
+    let (f, _) = findings(format!(
+        "{ENV}\n[signalr]\nsku = \"Free_F1\"\n\n[naming]\nsuffix = \"-x\"\n"
+    ));
+    assert!(f.contains(&("naming/invalid-name".into(), 11, 10)), "{f:?}");
+    assert!(f.iter().all(|(_, line, _)| *line != 1), "{f:?}");
+}
+
+// Item 7: case and shape.
+
+#[test]
+fn tags_differing_only_in_case_are_refused_including_sigc_own() {
+    let text =
+        format!("{ENV}tags = {{ Environment = \"x\", team = \"a\", Team = \"b\" }}\n\n[signalr]\nsku = \"Free_F1\"\n");
+    let (f, rc) = findings(&text);
+    assert_eq!(rc, 1);
+    assert!(f.contains(&("naming/invalid-tag".into(), 6, 10)), "{f:?}");
+    assert_eq!(
+        f.iter().filter(|(r, _, _)| r == "naming/invalid-tag").count(),
+        2,
+        "{f:?}"
+    );
+}
+
+#[test]
+fn hubs_differing_only_in_case_are_refused() {
+    let text = format!("{ENV}\n[signalr]\nsku = \"Free_F1\"\nhubs = [\"chat\", \"Chat\"]\n");
+    let (f, rc) = findings(&text);
+    assert_eq!(rc, 1);
+    assert_eq!(f, vec![("input/duplicate-value".to_string(), 9, 17)]);
+}
+
+#[test]
+fn an_azurerm_constraint_must_stay_inside_4x() {
+    for (constraint, ok) in [
+        ("~> 4.21", true),
+        (">= 4.0", false),
+        ("~> 4.0, < 3.0", false),
+        ("< 5.0", false),
+    ] {
+        let text = format!("{ENV}\n[signalr]\nsku = \"Free_F1\"\n\n[outputs]\nazurerm_version = \"{constraint}\"\n");
+        let (f, rc) = findings(&text);
+        if ok {
+            assert_eq!((f, rc), (vec![], 0), "{constraint}");
+        } else {
+            assert_eq!(rc, 1, "{constraint}");
+            assert_eq!(f, vec![("input/invalid-value".to_string(), 11, 19)], "{constraint}");
+        }
+    }
+}
+
+#[test]
+fn an_invalid_host_id_and_flex_keys_on_other_plans_are_reported() {
+    let text = format!(
+        "{ENV}\n[signalr]\nsku = \"Standard_S1\"\n\n[functions]\nplan = \"EP1\"\nmaximum_instance_count = 200\n\n[functions.app_settings]\nAzureFunctionsWebHost__hostid = \"-Bad--id\"\n"
+    );
+    let (f, rc) = findings(&text);
+    assert_eq!(rc, 1);
+    assert!(f.contains(&("functions/setting-not-for-plan".into(), 12, 26)), "{f:?}");
+    assert!(f.contains(&("functions/invalid-host-id".into(), 15, 33)), "{f:?}");
+}
+
+#[cfg(unix)]
+#[test]
+fn a_pattern_rendering_past_the_size_cap_is_stopped() {
+    let pattern = format!("{{{{ {}suffix }}}}", "suffix~".repeat(70));
+    let text = format!(
+        "{ENV}\n[signalr]\nsku = \"Free_F1\"\n\n[naming]\npattern = \"{pattern}\"\nsuffix = \"{}\"\n",
+        "x".repeat(64)
+    );
+    let (rc, err, secs, mb) = measured_check(&text);
+    assert_eq!(rc, 1, "{err}");
+    assert!(err.contains("error[naming/invalid-pattern]"), "{err}");
+    assert!(err.contains("renders more than 1024 bytes"), "{err}");
+    assert!(secs < 1.0 && mb < 100.0, "{secs} s, {mb} MB");
 }

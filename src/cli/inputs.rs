@@ -134,13 +134,8 @@ fn source(name: String, bytes: Vec<u8>, limit: u64) -> Result<SourceFile, String
         // Only its size matters now: the parser refuses it before looking inside.
         return Ok(SourceFile::new(name, String::from_utf8_lossy(&bytes).into_owned()));
     }
-    let text = String::from_utf8(bytes).map_err(|e| {
-        format!(
-            "sigc: `{name}` is not UTF-8 text (byte {})",
-            e.utf8_error().valid_up_to()
-        )
-    })?;
-    Ok(SourceFile::new(name, text))
+    // Not UTF-8 is an `input/syntax` error with its line and column, from the parser.
+    Ok(SourceFile::from_bytes(name, bytes))
 }
 
 #[cfg(unix)]

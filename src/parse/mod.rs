@@ -26,9 +26,24 @@ pub fn parse(source: &SourceFile) -> Result<Env, Vec<Diagnostic>> {
         .primary(0..0, "file starts here")
         .help("an ENV.toml describes one environment in a few KB: split or trim it")]);
     }
+    if let Some(at) = source.invalid_utf8_at() {
+        return Err(vec![Diagnostic::error(
+            "input/syntax",
+            "invalid TOML: the file is not UTF-8 text (TOML files are UTF-8)",
+        )
+        .primary(at..at + 1, "not UTF-8")
+        .help("save the file as UTF-8")]);
+    }
     let (root, errors) = DeTable::parse_recoverable(&source.text);
     if !errors.is_empty() {
-        return Err(errors.iter().map(|e| syntax(source, e)).collect());
+        // One diagnostic per error: the recovering parser can report one mistake twice on
+        // a line (a `\r\n` ending re-reports an unterminated string), so keep a line's first.
+        let mut seen_lines = std::collections::BTreeSet::new();
+        return Err(errors
+            .iter()
+            .filter(|e| seen_lines.insert(source.line_col(e.span().map_or(0, |s| s.start)).0))
+            .map(|e| syntax(source, e))
+            .collect());
     }
     let root = Spanned::new(root.span(), DeValue::Table(root.into_inner()));
     let problems = schema::validate(&root);

@@ -84,15 +84,125 @@ struct Vars<'a> {
     suffix: &'a str,
 }
 
+/// A pattern longer than this is refused: the longest Azure name sigc makes is 260 characters.
+pub const MAX_PATTERN_BYTES: usize = 512;
+/// A rendered name longer than this stops the render (names are at most 260 characters).
+pub const MAX_RENDERED_BYTES: usize = 1024;
+/// Template instructions per render: the default pattern needs about a dozen.
+pub const PATTERN_FUEL: u64 = 10_000;
+/// The only statements a name pattern may use; loops, assignments, macros and includes have
+/// no use in a name and are how a pattern runs forever or grows without bound.
+const ALLOWED_TAGS: [&str; 4] = ["if", "elif", "else", "endif"];
+
+/// Templates are bounded: no loops or `range`, no string repetition, no filter that grows a
+/// string, a fuel limit (minijinja `Environment::set_fuel`) and a cap on the rendered size.
 fn jinja() -> &'static Environment<'static> {
     static ENV: OnceLock<Environment<'static>> = OnceLock::new();
     ENV.get_or_init(|| {
-        let mut env = Environment::new();
+        let mut env = Environment::empty();
         env.set_undefined_behavior(UndefinedBehavior::Strict);
         // Names are not HTML: never escape.
         env.set_auto_escape_callback(|_| minijinja::AutoEscape::None);
+        env.set_fuel(Some(PATTERN_FUEL));
+        env.set_recursion_limit(16);
+        env.add_filter("lower", minijinja::filters::lower);
+        env.add_filter("upper", minijinja::filters::upper);
+        env.add_filter("trim", minijinja::filters::trim);
+        env.add_filter("default", minijinja::filters::default);
         env
     })
+}
+
+/// Why a pattern is refused before it is compiled, if it is.
+fn refuse_pattern(pattern: &str) -> Option<String> {
+    if pattern.trim().is_empty() {
+        return Some("it is empty or only whitespace".to_string());
+    }
+    if pattern.len() > MAX_PATTERN_BYTES {
+        return Some(format!(
+            "it is {} bytes long; a pattern may have at most {MAX_PATTERN_BYTES}",
+            pattern.len()
+        ));
+    }
+    // Walk the tags outside string literals: statements must be `if`/`elif`/`else`/`endif`,
+    // and `*` (string repetition, `**`) is refused.
+    let bytes = pattern.as_bytes();
+    let mut i = 0;
+    while i + 1 < bytes.len() {
+        // Bytes, not `str` slices: `i` may sit inside a multi-byte character.
+        let open = &bytes[i..i + 2];
+        if open != b"{{" && open != b"{%" {
+            i += 1;
+            continue;
+        }
+        let close: &[u8] = if open == b"{{" { b"}}" } else { b"%}" };
+        let body_start = i + 2;
+        let mut j = body_start;
+        let mut quote: Option<u8> = None;
+        while j < bytes.len() {
+            let b = bytes[j];
+            match quote {
+                Some(_) if b == b'\\' => j += 1,
+                Some(q) if b == q => quote = None,
+                Some(_) => {}
+                None if b == b'"' || b == b'\'' => quote = Some(b),
+                None if b == b'*' => return Some("`*` (repetition) is not allowed in a name".to_string()),
+                None if bytes[j..].starts_with(close) => break,
+                None => {}
+            }
+            j += 1;
+        }
+        if open == b"{%" {
+            let word: String = pattern[body_start..j]
+                .trim_start_matches(['-', '+', '~'])
+                .trim_start()
+                .chars()
+                .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+                .collect();
+            if !ALLOWED_TAGS.contains(&word.as_str()) {
+                return Some(format!(
+                    "`{{% {word} %}}` is not allowed in a name; only `if`, `elif`, `else` and `endif` are"
+                ));
+            }
+        }
+        i = j + 2;
+    }
+    None
+}
+
+/// Collects rendered output and stops the render past [`MAX_RENDERED_BYTES`].
+struct Capped {
+    out: Vec<u8>,
+    over: bool,
+}
+
+impl std::io::Write for Capped {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        if self.out.len() + buf.len() > MAX_RENDERED_BYTES {
+            self.over = true;
+            return Err(std::io::Error::other("name too long"));
+        }
+        self.out.extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+fn render(template: &minijinja::Template<'_, '_>, vars: &Vars<'_>) -> Result<String, String> {
+    let mut out = Capped {
+        out: Vec::new(),
+        over: false,
+    };
+    match template.render_captured_to(vars, &mut out) {
+        Ok(_) => Ok(String::from_utf8_lossy(&out.out).into_owned()),
+        Err(_) if out.over => Err(format!("it renders more than {MAX_RENDERED_BYTES} bytes")),
+        Err(e) if e.kind() == minijinja::ErrorKind::OutOfFuel => {
+            Err(format!("it takes more than {PATTERN_FUEL} template steps"))
+        }
+        Err(e) => Err(describe(&e)),
+    }
 }
 
 /// A template error in a few words, for the diagnostic message.
@@ -111,9 +221,9 @@ fn setting(field: &Option<S<String>>, default: &str, fallback: &crate::source::S
 
 pub fn resolve_names(
     naming: Option<&S<Naming>>,
-    env: &str,
-    workload: &str,
-    location: &str,
+    env_name: &Setting<String>,
+    workload_name: &Setting<String>,
+    location_name: &Setting<String>,
 ) -> Result<BTreeMap<NameKey, ResolvedName>, Vec<Diagnostic>> {
     let table = naming.map_or(0..0, |n| n.span());
     let n = naming.map(|n| n.get_ref());
@@ -123,7 +233,27 @@ pub fn resolve_names(
         DEFAULT_COMPACT_PATTERN,
         &table,
     );
+    let (env, workload, location) = (
+        env_name.value.as_str(),
+        workload_name.value.as_str(),
+        location_name.value.as_str(),
+    );
     let suffix = n.and_then(|n| n.suffix.as_ref()).map_or("", |s| s.get_ref().as_str());
+    // A name from the default pattern points at the key whose value produced it: the first of
+    // `workload`, `name`, `suffix` holding a character outside `[a-z0-9]`, else the longest.
+    let default_span = {
+        let mut parts = vec![(workload, workload_name.span.clone()), (env, env_name.span.clone())];
+        if let Some(s) = n.and_then(|n| n.suffix.as_ref()) {
+            parts.push((s.get_ref().as_str(), s.span()));
+        }
+        let odd = |v: &str| v.chars().any(|c| !c.is_ascii_lowercase() && !c.is_ascii_digit());
+        parts
+            .iter()
+            .find(|(v, _)| odd(v))
+            .or_else(|| parts.iter().rev().max_by_key(|(v, _)| v.chars().count()))
+            .map(|(_, span)| span.clone())
+            .unwrap_or_else(|| workload_name.span.clone())
+    };
     let instance = n
         .and_then(|n| n.instance.as_ref())
         .map_or(DEFAULT_INSTANCE, |s| s.get_ref().as_str());
@@ -152,7 +282,10 @@ pub fn resolve_names(
     }
 
     // Each template is compiled once per file, then rendered for every resource.
-    let templates = [&pattern, &compact].map(|t| jinja().template_from_str(&t.value));
+    let templates = [&pattern, &compact].map(|t| match refuse_pattern(&t.value) {
+        Some(why) => Err(why),
+        None => jinja().template_from_str(&t.value).map_err(|e| describe(&e)),
+    });
     let mut names = BTreeMap::new();
     for key in NameKey::ALL {
         if let Some(v) = explicit.get(key.key()) {
@@ -181,8 +314,8 @@ pub fn resolve_names(
             suffix,
         };
         let rendered = match compiled {
-            Ok(t) => t.render(&vars).map_err(|e| describe(&e)),
-            Err(e) => Err(describe(e)),
+            Ok(t) => render(t, &vars),
+            Err(e) => Err(e.clone()),
         };
         match rendered {
             Ok(value) => {
@@ -190,7 +323,11 @@ pub fn resolve_names(
                     key,
                     ResolvedName {
                         value: value.trim().to_string(),
-                        span: template.span.clone(),
+                        span: if template.explicit {
+                            template.span.clone()
+                        } else {
+                            default_span.clone()
+                        },
                         source: NameSource::Pattern {
                             template: template.value.clone(),
                             explicit: template.explicit,
