@@ -23,41 +23,17 @@ impl<T> Located<T> {
 pub struct SourceFile {
     pub name: String,
     pub text: String,
+    /// Byte offset of the first byte that was not UTF-8, when the file was read from
+    /// bytes that are not text (see [`SourceFile::from_bytes`]); the parser reports it.
+    pub invalid_utf8: Option<usize>,
     line_starts: Vec<usize>,
     /// Per line: all ASCII, so a column is a byte distance. Keeps `line_col` O(1) on
     /// such lines: rendering a thousand findings on one 1 MB line must not rescan it each time.
     line_ascii: Vec<bool>,
-    /// Byte offset of the first byte that is not UTF-8, when the input had one.
-    invalid_utf8_at: Option<usize>,
 }
 
 impl SourceFile {
-    /// Raw input bytes as a source: a leading UTF-8 byte order mark is dropped (the toml
-    /// crate counts columns from after it), and bytes that are not UTF-8 are kept as U+FFFD
-    /// with the first one's offset, which the parser reports as `input/syntax`.
-    pub fn from_bytes(name: impl Into<String>, bytes: Vec<u8>) -> Self {
-        match String::from_utf8(bytes) {
-            Ok(text) => Self::new(name, text),
-            Err(e) => {
-                let bom = if e.as_bytes().starts_with(b"\xEF\xBB\xBF") {
-                    3
-                } else {
-                    0
-                };
-                let at = e.utf8_error().valid_up_to() - bom;
-                let text = String::from_utf8_lossy(e.as_bytes()).into_owned();
-                let mut file = Self::new(name, text);
-                file.invalid_utf8_at = Some(at);
-                file
-            }
-        }
-    }
-
-    /// Where the input stopped being UTF-8, if it did.
-    pub fn invalid_utf8_at(&self) -> Option<usize> {
-        self.invalid_utf8_at
-    }
-
+    /// A leading UTF-8 byte order mark is dropped: the toml crate counts columns from after it.
     pub fn new(name: impl Into<String>, text: String) -> Self {
         let text = match text.strip_prefix('\u{feff}') {
             Some(rest) => rest.to_string(),
@@ -73,9 +49,29 @@ impl SourceFile {
         Self {
             name: name.into(),
             text,
+            invalid_utf8: None,
             line_starts,
             line_ascii,
-            invalid_utf8_at: None,
+        }
+    }
+
+    /// A file read as bytes: text that is not UTF-8 keeps its valid prefix (and the rest,
+    /// lossily) so the parser can report where the first bad byte is, with line and column.
+    pub fn from_bytes(name: impl Into<String>, bytes: Vec<u8>) -> Self {
+        match String::from_utf8(bytes) {
+            Ok(text) => Self::new(name, text),
+            Err(e) => {
+                // `new` drops a BOM, so the offset counts from after it.
+                let bom = if e.as_bytes().starts_with(b"\xEF\xBB\xBF") {
+                    3
+                } else {
+                    0
+                };
+                let at = e.utf8_error().valid_up_to() - bom;
+                let mut f = Self::new(name, String::from_utf8_lossy(e.as_bytes()).into_owned());
+                f.invalid_utf8 = Some(at);
+                f
+            }
         }
     }
 
@@ -134,7 +130,6 @@ mod tests {
     fn a_bom_is_not_a_column_and_bad_bytes_are_located() {
         let f = SourceFile::from_bytes("env.toml", b"\xEF\xBB\xBFa = 1\nb = \"\xFF\"\n".to_vec());
         assert_eq!(f.line_text(1), "a = 1");
-        let at = f.invalid_utf8_at().unwrap();
-        assert_eq!(f.line_col(at), (2, 6));
+        assert_eq!(f.line_col(f.invalid_utf8.unwrap()), (2, 6));
     }
 }

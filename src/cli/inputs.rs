@@ -134,7 +134,7 @@ fn source(name: String, bytes: Vec<u8>, limit: u64) -> Result<SourceFile, String
         // Only its size matters now: the parser refuses it before looking inside.
         return Ok(SourceFile::new(name, String::from_utf8_lossy(&bytes).into_owned()));
     }
-    // Not UTF-8 is an `input/syntax` error with its line and column, from the parser.
+    // Not UTF-8 is an `input/syntax` finding with its line and column (the parser reports it).
     Ok(SourceFile::from_bytes(name, bytes))
 }
 

@@ -132,16 +132,11 @@ impl FileReport {
 
 /// Sorts by (primary start, rule) and drops repeats of the same (rule, primary span).
 pub fn normalize(diagnostics: &mut Vec<Diagnostic>) {
-    diagnostics.sort_by(|a, b| {
-        let key = |d: &Diagnostic| {
-            (
-                d.primary_span().map_or(0, |s| s.start),
-                d.rule.clone(),
-                d.message.clone(),
-            )
-        };
-        key(a).cmp(&key(b))
-    });
+    // Borrowed keys: no String copied per comparison.
+    fn key(d: &Diagnostic) -> (usize, &str, &str) {
+        (d.primary_span().map_or(0, |s| s.start), &d.rule, &d.message)
+    }
+    diagnostics.sort_by(|a, b| key(a).cmp(&key(b)));
     diagnostics.dedup_by(|a, b| a.rule == b.rule && a.primary_span() == b.primary_span());
 }
 

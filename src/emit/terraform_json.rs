@@ -425,7 +425,7 @@ mod tests {
                 String::from_utf8_lossy(&out.stderr)
             );
             assert!(
-                stdout.contains("provider[registry.terraform.io/hashicorp/azurerm] ~> 4.0"),
+                stdout.contains("provider[registry.terraform.io/hashicorp/azurerm] >= 4.21.0, < 5.0"),
                 "{stdout}"
             );
             let _ = std::fs::remove_dir_all(&dir);

@@ -50,7 +50,7 @@ impl ResourceGraph {
     /// Nodes are inserted in sorted address order so ties in the topological order
     /// break the same way every time.
     pub fn new(info: StackInfo, mut resources: Vec<Resource>) -> Result<Self, Vec<GraphError>> {
-        resources.sort_by_key(|r| r.id.address());
+        resources.sort_by_key(|r| r.id.address_parts());
         let mut errors = duplicates(&resources);
         let mut graph = DiGraph::new();
         let mut index = BTreeMap::new();
@@ -125,7 +125,7 @@ impl ResourceGraph {
             .neighbors_directed(node, petgraph::Direction::Incoming)
             .map(|n| self.graph[n].id)
             .collect();
-        deps.sort_by_key(|d| d.address());
+        deps.sort_by_key(|d| d.address_parts());
         deps
     }
 
@@ -250,13 +250,42 @@ fn duplicates(resources: &[Resource]) -> Vec<GraphError> {
 mod tests {
     use super::*;
 
+    #[test]
+    fn address_parts_order_as_addresses_do() {
+        use super::resource::Role;
+        let mut ids = vec![
+            ResId::ResourceGroup,
+            ResId::LogAnalytics,
+            ResId::AppInsights,
+            ResId::Storage,
+            ResId::PackageContainer,
+            ResId::ServicePlan,
+            ResId::FunctionApp,
+            ResId::SignalR,
+            ResId::SignalRNetworkAcl,
+            ResId::RoleAssignment(Role::SignalRServiceOwner),
+            ResId::RoleAssignment(Role::StorageBlobDataOwner),
+            ResId::RoleAssignment(Role::StorageQueueDataContributor),
+            ResId::RoleAssignment(Role::StorageTableDataContributor),
+        ];
+        ids.sort_by_key(|id| id.address());
+        let by_address = ids.clone();
+        ids.reverse();
+        ids.sort_by_key(|id| id.address_parts());
+        assert_eq!(ids, by_address);
+        for id in ids {
+            let (kind, suffix) = id.address_parts();
+            assert_eq!(format!("{kind}.{suffix}"), id.address());
+        }
+    }
+
     fn info() -> StackInfo {
         StackInfo {
             environment: "dev".into(),
             workload: "chat".into(),
             location: "eastus".into(),
             subscription_id: None,
-            azurerm_version: "~> 4.0".into(),
+            azurerm_version: crate::resolve::DEFAULT_AZURERM_VERSION.into(),
         }
     }
 

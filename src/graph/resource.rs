@@ -78,6 +78,15 @@ impl ResId {
         }
     }
 
+    /// The address as its two parts, ordered as [`ResId::address`] orders (kinds are
+    /// `[a-z_]`, all after `.`), without formatting a String: the graph sorts by it.
+    pub fn address_parts(self) -> (&'static str, &'static str) {
+        match self {
+            ResId::RoleAssignment(role) => ("role_assignment", role.label()),
+            other => (other.kind(), "main"),
+        }
+    }
+
     /// The resource kind part of the address.
     pub fn kind(self) -> &'static str {
         match self {

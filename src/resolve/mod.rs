@@ -416,13 +416,20 @@ pub fn resolve(env: &Env) -> Result<Resolved, Vec<Diagnostic>> {
         targets,
         azurerm_version: pick(
             &o.and_then(|o| o.azurerm_version.clone()),
-            "~> 4.0".to_string(),
+            DEFAULT_AZURERM_VERSION.to_string(),
             &out_span,
         ),
         waivers,
         tables,
     })
 }
+
+/// Default `[outputs] azurerm_version` (P18). `~> 4.0` admits 4.0-4.20, which lack
+/// `azurerm_function_app_flex_consumption` (added in 4.21, hashicorp/terraform-provider-azurerm
+/// CHANGELOG-v4.md; facts §8 P18). 4.58 only widened `maximum_instance_count` from 40-1000 to 1-1000
+/// (hashicorp/terraform-provider-azurerm#31392); sigc refuses values below 40
+/// (schemas/azure-limits.toml `flex_maximum_instance_count_min`), so 4.21 is the lowest release for it.
+pub const DEFAULT_AZURERM_VERSION: &str = ">= 4.21.0, < 5.0";
 
 /// Target names as the schema admits them; `all` expands to every target.
 pub fn parse_targets<'a>(names: impl IntoIterator<Item = &'a str>) -> Vec<Target> {

@@ -84,125 +84,66 @@ struct Vars<'a> {
     suffix: &'a str,
 }
 
-/// A pattern longer than this is refused: the longest Azure name sigc makes is 260 characters.
-pub const MAX_PATTERN_BYTES: usize = 512;
-/// A rendered name longer than this stops the render (names are at most 260 characters).
-pub const MAX_RENDERED_BYTES: usize = 1024;
-/// Template instructions per render: the default pattern needs about a dozen.
-pub const PATTERN_FUEL: u64 = 10_000;
-/// The only statements a name pattern may use; loops, assignments, macros and includes have
-/// no use in a name and are how a pattern runs forever or grows without bound.
-const ALLOWED_TAGS: [&str; 4] = ["if", "elif", "else", "endif"];
+/// Patterns longer than this are refused: a name is at most a few dozen characters.
+pub const MAX_PATTERN_LEN: usize = 256;
+/// Instructions one rendering may run (minijinja fuel); the accepted subset needs a few dozen.
+const FUEL: u64 = 2_000;
+/// Variables and filters a pattern may use.
+const VARIABLES: [&str; 6] = ["abbr", "workload", "env", "location", "instance", "suffix"];
+const FILTERS: [&str; 5] = ["lower", "upper", "trim", "title", "capitalize"];
 
-/// Templates are bounded: no loops or `range`, no string repetition, no filter that grows a
-/// string, a fuel limit (minijinja `Environment::set_fuel`) and a cap on the rendered size.
+/// Patterns are a bounded subset of minijinja: text, `{# comments #}` and
+/// `{{ variable | filter | ... }}` with length-preserving filters. Statements (`{% for %}`,
+/// `{% set %}`, macros), operators and literals are refused before rendering, so no
+/// pattern can loop, recurse or build a large string (fuel alone bounds instructions,
+/// not the size of one `"x" * n` or a doubling `~`).
+fn check_pattern(pattern: &str) -> Result<(), String> {
+    if pattern.trim().is_empty() {
+        return Err("the pattern is empty or only whitespace".into());
+    }
+    if pattern.len() > MAX_PATTERN_LEN {
+        return Err(format!("the pattern is longer than {MAX_PATTERN_LEN} bytes"));
+    }
+    let mut rest = pattern;
+    while let Some(at) = rest.find('{') {
+        let tail = &rest[at..];
+        if tail.starts_with("{%") {
+            return Err("`{% ... %}` statements are not allowed in a naming pattern".into());
+        } else if let Some(body) = tail.strip_prefix("{#") {
+            let end = body.find("#}").ok_or("a `{#` comment is not closed")?;
+            rest = &body[end + 2..];
+        } else if let Some(body) = tail.strip_prefix("{{") {
+            let end = body.find("}}").ok_or("a `{{` expression is not closed")?;
+            let inner = body[..end].trim_start_matches(['-', '+']).trim_end_matches(['-', '+']);
+            let mut parts = inner.split('|').map(str::trim);
+            let var = parts.next().unwrap_or_default();
+            if !VARIABLES.contains(&var) {
+                return Err(format!(
+                    "`{{{{{}}}}}` is not one of the variables; a pattern expression is a variable and optional filters",
+                    &body[..end]
+                ));
+            }
+            if let Some(f) = parts.find(|f| !FILTERS.contains(f)) {
+                return Err(format!("filter `{f}` is not allowed in a naming pattern"));
+            }
+            rest = &body[end + 2..];
+        } else {
+            rest = &tail[1..];
+        }
+    }
+    Ok(())
+}
+
 fn jinja() -> &'static Environment<'static> {
     static ENV: OnceLock<Environment<'static>> = OnceLock::new();
     ENV.get_or_init(|| {
-        let mut env = Environment::empty();
+        let mut env = Environment::new();
+        env.set_fuel(Some(FUEL));
         env.set_undefined_behavior(UndefinedBehavior::Strict);
         // Names are not HTML: never escape.
         env.set_auto_escape_callback(|_| minijinja::AutoEscape::None);
-        env.set_fuel(Some(PATTERN_FUEL));
-        env.set_recursion_limit(16);
-        env.add_filter("lower", minijinja::filters::lower);
-        env.add_filter("upper", minijinja::filters::upper);
-        env.add_filter("trim", minijinja::filters::trim);
-        env.add_filter("default", minijinja::filters::default);
         env
     })
-}
-
-/// Why a pattern is refused before it is compiled, if it is.
-fn refuse_pattern(pattern: &str) -> Option<String> {
-    if pattern.trim().is_empty() {
-        return Some("it is empty or only whitespace".to_string());
-    }
-    if pattern.len() > MAX_PATTERN_BYTES {
-        return Some(format!(
-            "it is {} bytes long; a pattern may have at most {MAX_PATTERN_BYTES}",
-            pattern.len()
-        ));
-    }
-    // Walk the tags outside string literals: statements must be `if`/`elif`/`else`/`endif`,
-    // and `*` (string repetition, `**`) is refused.
-    let bytes = pattern.as_bytes();
-    let mut i = 0;
-    while i + 1 < bytes.len() {
-        // Bytes, not `str` slices: `i` may sit inside a multi-byte character.
-        let open = &bytes[i..i + 2];
-        if open != b"{{" && open != b"{%" {
-            i += 1;
-            continue;
-        }
-        let close: &[u8] = if open == b"{{" { b"}}" } else { b"%}" };
-        let body_start = i + 2;
-        let mut j = body_start;
-        let mut quote: Option<u8> = None;
-        while j < bytes.len() {
-            let b = bytes[j];
-            match quote {
-                Some(_) if b == b'\\' => j += 1,
-                Some(q) if b == q => quote = None,
-                Some(_) => {}
-                None if b == b'"' || b == b'\'' => quote = Some(b),
-                None if b == b'*' => return Some("`*` (repetition) is not allowed in a name".to_string()),
-                None if bytes[j..].starts_with(close) => break,
-                None => {}
-            }
-            j += 1;
-        }
-        if open == b"{%" {
-            let word: String = pattern[body_start..j]
-                .trim_start_matches(['-', '+', '~'])
-                .trim_start()
-                .chars()
-                .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
-                .collect();
-            if !ALLOWED_TAGS.contains(&word.as_str()) {
-                return Some(format!(
-                    "`{{% {word} %}}` is not allowed in a name; only `if`, `elif`, `else` and `endif` are"
-                ));
-            }
-        }
-        i = j + 2;
-    }
-    None
-}
-
-/// Collects rendered output and stops the render past [`MAX_RENDERED_BYTES`].
-struct Capped {
-    out: Vec<u8>,
-    over: bool,
-}
-
-impl std::io::Write for Capped {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        if self.out.len() + buf.len() > MAX_RENDERED_BYTES {
-            self.over = true;
-            return Err(std::io::Error::other("name too long"));
-        }
-        self.out.extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-fn render(template: &minijinja::Template<'_, '_>, vars: &Vars<'_>) -> Result<String, String> {
-    let mut out = Capped {
-        out: Vec::new(),
-        over: false,
-    };
-    match template.render_captured_to(vars, &mut out) {
-        Ok(_) => Ok(String::from_utf8_lossy(&out.out).into_owned()),
-        Err(_) if out.over => Err(format!("it renders more than {MAX_RENDERED_BYTES} bytes")),
-        Err(e) if e.kind() == minijinja::ErrorKind::OutOfFuel => {
-            Err(format!("it takes more than {PATTERN_FUEL} template steps"))
-        }
-        Err(e) => Err(describe(&e)),
-    }
 }
 
 /// A template error in a few words, for the diagnostic message.
@@ -282,9 +223,10 @@ pub fn resolve_names(
     }
 
     // Each template is compiled once per file, then rendered for every resource.
-    let templates = [&pattern, &compact].map(|t| match refuse_pattern(&t.value) {
-        Some(why) => Err(why),
-        None => jinja().template_from_str(&t.value).map_err(|e| describe(&e)),
+    let templates = [&pattern, &compact].map(|t| {
+        check_pattern(&t.value)
+            .map_err(|detail| minijinja::Error::new(minijinja::ErrorKind::InvalidOperation, detail))
+            .and_then(|()| jinja().template_from_str(&t.value))
     });
     let mut names = BTreeMap::new();
     for key in NameKey::ALL {
@@ -314,8 +256,8 @@ pub fn resolve_names(
             suffix,
         };
         let rendered = match compiled {
-            Ok(t) => render(t, &vars),
-            Err(e) => Err(e.clone()),
+            Ok(t) => t.render(&vars).map_err(|e| describe(&e)),
+            Err(e) => Err(describe(e)),
         };
         match rendered {
             Ok(value) => {
@@ -343,7 +285,7 @@ pub fn resolve_names(
                 )
                 .primary(template.span.clone(), "this template")
                 .resource(key.key())
-                .note("the variables are `abbr`, `workload`, `env`, `location`, `instance` and `suffix`")
+                .note("a pattern is text and `{{ variable }}` expressions; the variables are `abbr`, `workload`, `env`, `location`, `instance` and `suffix`; the filters `lower`, `upper`, `trim`, `title` and `capitalize`")
                 .help(format!(
                     "fix the template; the default is `{}`",
                     if rule.compact {

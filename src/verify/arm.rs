@@ -60,6 +60,10 @@ const SCHEMA_FILES: &[(&str, &str)] = &[
         "2025-08-01/Microsoft.Storage.json",
         include_str!("../../schemas/arm/2025-08-01/Microsoft.Storage.json"),
     ),
+    (
+        "handmade/Microsoft.Web.sites.host.keys.json",
+        include_str!("../../schemas/arm/handmade/Microsoft.Web.sites.host.keys.json"),
+    ),
 ];
 
 const COMMON_ID: &str = "https://schema.management.azure.com/schemas/common/definitions.json";
@@ -169,18 +173,17 @@ fn registry() -> &'static Registry {
                     continue;
                 };
                 for schema in defs.values() {
-                    let first = |key: &str| {
-                        schema
-                            .pointer(&format!("/properties/{key}/enum/0"))
-                            .and_then(Value::as_str)
-                    };
-                    let (Some(ty), Some(api)) = (first("type"), first("apiVersion")) else {
+                    let Some(ty) = schema.pointer("/properties/type/enum/0").and_then(Value::as_str) else {
                         continue;
                     };
-                    resources.insert(
-                        (scope.section(), ty.to_string(), api.to_string()),
-                        Definition { doc: id, schema },
-                    );
+                    // One apiVersion per upstream file; the hand-made host-keys schema lists several.
+                    let apis = schema.pointer("/properties/apiVersion/enum").and_then(Value::as_array);
+                    for api in apis.into_iter().flatten().filter_map(Value::as_str) {
+                        resources.insert(
+                            (scope.section(), ty.to_string(), api.to_string()),
+                            Definition { doc: id, schema },
+                        );
+                    }
                 }
             }
         }
@@ -1095,6 +1098,38 @@ mod tests {
             "Microsoft.Resources/resourceGroups".to_string(),
             "2025-04-01".to_string()
         )));
+    }
+
+    /// The host system key the one-apply wiring creates (P19), against the hand-made schema.
+    fn system_key() -> Value {
+        json!({
+            "type": "Microsoft.Web/sites/host/systemKeys",
+            "apiVersion": "2024-11-01",
+            "name": "func-chat-dev/default/signalr_extension",
+            "properties": {"name": "signalr_extension"}
+        })
+    }
+
+    #[test]
+    fn host_system_keys_are_checked_against_the_hand_made_schema() {
+        assert_eq!(
+            check_template(&rg_template(json!([system_key()]))),
+            Vec::<String>::new()
+        );
+        let mut misspelt = system_key();
+        misspelt["properties"] = json!({"name": "signalr_extension", "valu": "not-a-secret"});
+        let problems = check_template(&rg_template(json!([misspelt])));
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert!(problems[0].contains("valu"), "{problems:?}");
+        let mut numeric = system_key();
+        numeric["properties"]["name"] = json!(1);
+        let problems = check_template(&rg_template(json!([numeric])));
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert!(problems[0].contains("properties.name"), "{problems:?}");
+        let mut old_api = system_key();
+        old_api["apiVersion"] = json!("2021-03-01");
+        let problems = check_template(&rg_template(json!([old_api])));
+        assert_eq!(problems.len(), 1, "{problems:?}");
     }
 
     fn rg_template(resources: Value) -> Value {

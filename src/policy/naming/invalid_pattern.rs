@@ -5,12 +5,16 @@ use crate::policy::declare_rule;
 declare_rule! {
     /// ## What it does
     /// A `[naming] pattern` or `compact_pattern` that cannot be rendered: a template
-    /// syntax error, or a variable other than `abbr`, `workload`, `env`, `location`,
-    /// `instance` and `suffix`.
+    /// syntax error, a variable other than `abbr`, `workload`, `env`, `location`,
+    /// `instance` and `suffix`, or anything outside the bounded subset patterns use:
+    /// text, `{# comments #}` and `{{ variable | filter }}` with the filters `lower`,
+    /// `upper`, `trim`, `title` and `capitalize` (no `{% %}` statements, operators or
+    /// literals, at most 256 bytes, not blank).
     ///
     /// ## Why it matters
     /// Without a rendered name there is no resource to emit; an unknown variable would
-    /// otherwise render as an empty string and silently change every name.
+    /// otherwise render as an empty string and silently change every name. A template
+    /// with loops or string operators could run forever or fill memory.
     ///
     /// ## Example
     /// ```toml
