@@ -337,7 +337,7 @@ impl Cx {
             .unwrap_or(false);
         let item_schema = schema.get("items");
         // A map, not a list: a 100,000-item array must not cost 10^10 comparisons.
-        let mut seen: HashMap<String, std::ops::Range<usize>> = HashMap::new();
+        let mut seen: HashMap<String, (std::ops::Range<usize>, String)> = HashMap::new();
         for (i, item) in items.iter().enumerate() {
             path.push(format!("{i}"));
             if let Some(s) = item_schema {
@@ -347,10 +347,10 @@ impl Cx {
             if unique {
                 let key = show(item.get_ref());
                 let folded = if ignore_case { key.to_lowercase() } else { key.clone() };
-                if let Some(first) = seen.get(&folded) {
-                    let message = if ignore_case {
+                if let Some((first, first_key)) = seen.get(&folded) {
+                    let message = if *first_key != key {
                         format!(
-                            "`{key}` appears twice in `{}` (names that differ only in case are the same)",
+                            "`{key}` repeats `{first_key}` in `{}`: names that differ only in case are the same",
                             dotted(path)
                         )
                     } else {
@@ -363,7 +363,7 @@ impl Cx {
                             .help("remove the second entry"),
                     );
                 } else {
-                    seen.insert(folded, item.span());
+                    seen.insert(folded, (item.span(), key));
                 }
             }
         }
