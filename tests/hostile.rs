@@ -154,6 +154,8 @@ fn check_measured(text: &str) -> (String, i32, std::time::Duration, i64) {
     let dir = tempfile::tempdir().unwrap();
     fs::write(dir.path().join("env.toml"), text).unwrap();
     let start = std::time::Instant::now();
+    // Reaped below by `wait4`, which also reports this child's own peak RSS.
+    #[allow(clippy::zombie_processes)]
     let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_sigc"))
         .args(["check", "env.toml", "--format", "json"])
         .current_dir(dir.path())
