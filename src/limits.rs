@@ -103,6 +103,9 @@ pub struct Functions {
     pub flex_maximum_instance_count_min: u32,
     pub flex_maximum_instance_count_max: u32,
     pub flex_maximum_instance_count_default: u32,
+    pub host_id_regex: String,
+    pub host_id_max_length: usize,
+    pub flex_deprecated_settings: Vec<String>,
     pub source: Vec<String>,
 }
 

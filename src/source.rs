@@ -33,7 +33,12 @@ pub struct SourceFile {
 }
 
 impl SourceFile {
+    /// A leading UTF-8 byte order mark is dropped: the toml crate counts columns from after it.
     pub fn new(name: impl Into<String>, text: String) -> Self {
+        let text = match text.strip_prefix('\u{feff}') {
+            Some(rest) => rest.to_string(),
+            None => text,
+        };
         let mut line_starts = vec![0];
         line_starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
         let line_ascii = line_starts
@@ -56,7 +61,13 @@ impl SourceFile {
         match String::from_utf8(bytes) {
             Ok(text) => Self::new(name, text),
             Err(e) => {
-                let at = e.utf8_error().valid_up_to();
+                // `new` drops a BOM, so the offset counts from after it.
+                let bom = if e.as_bytes().starts_with(b"\xEF\xBB\xBF") {
+                    3
+                } else {
+                    0
+                };
+                let at = e.utf8_error().valid_up_to() - bom;
                 let mut f = Self::new(name, String::from_utf8_lossy(e.as_bytes()).into_owned());
                 f.invalid_utf8 = Some(at);
                 f
@@ -113,5 +124,12 @@ mod tests {
         assert_eq!(f.line_col(x), (2, 6));
         assert_eq!(f.line_text(2), "né = \"x\"");
         assert_eq!(f.line_col(f.text.len()), (3, 1));
+    }
+
+    #[test]
+    fn a_bom_is_not_a_column_and_bad_bytes_are_located() {
+        let f = SourceFile::from_bytes("env.toml", b"\xEF\xBB\xBFa = 1\nb = \"\xFF\"\n".to_vec());
+        assert_eq!(f.line_text(1), "a = 1");
+        assert_eq!(f.line_col(f.invalid_utf8.unwrap()), (2, 6));
     }
 }

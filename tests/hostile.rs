@@ -154,6 +154,8 @@ fn check_measured(text: &str) -> (String, i32, std::time::Duration, i64) {
     let dir = tempfile::tempdir().unwrap();
     fs::write(dir.path().join("env.toml"), text).unwrap();
     let start = std::time::Instant::now();
+    // Reaped below by `wait4`, which also reports this child's own peak RSS.
+    #[allow(clippy::zombie_processes)]
     let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_sigc"))
         .args(["check", "env.toml", "--format", "json"])
         .current_dir(dir.path())
@@ -208,6 +210,110 @@ fn toml_str(s: &str) -> String {
 }
 
 // Item 8: positions.
+
+#[test]
+fn a_bom_does_not_shift_columns() {
+    let bad = format!("{ENV}\n[signalr]\nsku = \"Free_F9\"\n");
+    let plain = findings(&bad);
+    let with_bom = findings([b"\xEF\xBB\xBF".as_slice(), bad.as_bytes()].concat());
+    assert_eq!(plain.1, 1);
+    assert!(!plain.0.is_empty());
+    assert_eq!(plain, with_bom);
+    let (_d, out) = run(
+        [
+            b"\xEF\xBB\xBF".as_slice(),
+            ENV.as_bytes(),
+            b"\n[signalr]\nsku = \"Free_F1\"\n",
+        ]
+        .concat(),
+        &["check", "env.toml"],
+    );
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+}
+
+#[test]
+fn crlf_gives_one_syntax_diagnostic_per_error() {
+    let text = format!("{ENV}\n[signalr]\nsku = \"Free_F1\n").replace('\n', "\r\n");
+    let (f, rc) = findings(&text);
+    assert_eq!(rc, 1);
+    assert_eq!(f.len(), 1, "{f:?}");
+    assert_eq!(f[0].0, "input/syntax");
+    assert_eq!(f[0].1, 8, "{f:?}");
+    // The same one diagnostic as with `\n` line ends (the column is the line's end either way).
+    let (lf, _) = findings(text.replace("\r\n", "\n"));
+    assert_eq!(lf.len(), 1, "{lf:?}");
+    assert_eq!((&lf[0].0, lf[0].1), (&f[0].0, f[0].1));
+}
+
+#[test]
+fn a_name_from_the_default_pattern_points_at_the_key_that_produced_it() {
+    // Too long a storage account: the longest value, `workload`.
+    let long = ENV
+        .replace("name = \"dev\"", "name = \"production12345\"")
+        .replace("workload = \"chat\"", "workload = \"abcdefghijklmnop\"");
+    let (f, _) = findings(format!("{long}\n[signalr]\nsku = \"Free_F1\"\n"));
+    assert!(f.contains(&("naming/invalid-name".into(), 3, 12)), "{f:?}");
+    // A character the storage account cannot take: the `suffix` that holds it.
+    let (f, _) = findings(format!(
+        "{ENV}\n[signalr]\nsku = \"Free_F1\"\n\n[naming]\nsuffix = \"-x\"\n"
+    ));
+    assert!(f.contains(&("naming/invalid-name".into(), 11, 10)), "{f:?}");
+    assert!(f.iter().all(|(_, line, _)| *line != 1), "{f:?}");
+}
+
+// Item 7: case and shape.
+
+#[test]
+fn tags_differing_only_in_case_are_refused_including_sigc_own() {
+    let text =
+        format!("{ENV}tags = {{ Environment = \"x\", team = \"a\", Team = \"b\" }}\n\n[signalr]\nsku = \"Free_F1\"\n");
+    let (f, rc) = findings(&text);
+    assert_eq!(rc, 1);
+    assert!(f.contains(&("naming/invalid-tag".into(), 6, 10)), "{f:?}");
+    assert_eq!(
+        f.iter().filter(|(r, _, _)| r == "naming/invalid-tag").count(),
+        2,
+        "{f:?}"
+    );
+}
+
+#[test]
+fn hubs_differing_only_in_case_are_refused() {
+    let text = format!("{ENV}\n[signalr]\nsku = \"Free_F1\"\nhubs = [\"chat\", \"Chat\"]\n");
+    let (f, rc) = findings(&text);
+    assert_eq!(rc, 1);
+    assert_eq!(f, vec![("input/duplicate-value".to_string(), 9, 17)]);
+}
+
+#[test]
+fn an_azurerm_constraint_must_stay_inside_4x() {
+    for (constraint, ok) in [
+        ("~> 4.21", true),
+        (">= 4.0", false),
+        ("~> 4.0, < 3.0", false),
+        ("< 5.0", false),
+    ] {
+        let text = format!("{ENV}\n[signalr]\nsku = \"Free_F1\"\n\n[outputs]\nazurerm_version = \"{constraint}\"\n");
+        let (f, rc) = findings(&text);
+        if ok {
+            assert_eq!((f, rc), (vec![], 0), "{constraint}");
+        } else {
+            assert_eq!(rc, 1, "{constraint}");
+            assert_eq!(f, vec![("input/invalid-value".to_string(), 11, 19)], "{constraint}");
+        }
+    }
+}
+
+#[test]
+fn an_invalid_host_id_and_flex_keys_on_other_plans_are_reported() {
+    let text = format!(
+        "{ENV}\n[signalr]\nsku = \"Standard_S1\"\n\n[functions]\nplan = \"EP1\"\nmaximum_instance_count = 200\n\n[functions.app_settings]\nAzureFunctionsWebHost__hostid = \"-Bad--id\"\n"
+    );
+    let (f, rc) = findings(&text);
+    assert_eq!(rc, 1);
+    assert!(f.contains(&("functions/setting-not-for-plan".into(), 12, 26)), "{f:?}");
+    assert!(f.contains(&("functions/invalid-host-id".into(), 15, 33)), "{f:?}");
+}
 
 #[test]
 fn invalid_utf8_is_a_syntax_error_with_its_position() {

@@ -309,7 +309,7 @@ fn many_findings_on_one_long_line_print_a_bounded_output() {
 fn bytes_that_are_not_text_never_crash() {
     let dir = tempfile::tempdir().unwrap();
     let cases: [(&str, &[u8], i32); 4] = [
-        // Not UTF-8: an `input/syntax` error at the bad byte (exit 1), never a crash.
+        // Not UTF-8: an `input/syntax` finding at the first bad byte, exit 1 (issue 8, item 8).
         ("latin-1", b"[environment]\nname = \"d\xe9v\"\n", 1),
         ("a lone continuation byte", b"\x80", 1),
         // UTF-8 with a NUL and controls: the parser's error, and no raw control on the terminal.

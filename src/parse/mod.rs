@@ -41,7 +41,14 @@ pub fn parse(source: &SourceFile) -> Result<Env, Vec<Diagnostic>> {
     }
     let (root, errors) = DeTable::parse_recoverable(&source.text);
     if !errors.is_empty() {
-        return Err(errors.iter().map(|e| syntax(source, e)).collect());
+        // One diagnostic per error: the recovering parser can report one mistake twice on
+        // a line (a `\r\n` ending re-reports an unterminated string), so keep a line's first.
+        let mut seen_lines = std::collections::BTreeSet::new();
+        return Err(errors
+            .iter()
+            .filter(|e| seen_lines.insert(source.line_col(e.span().map_or(0, |s| s.start)).0))
+            .map(|e| syntax(source, e))
+            .collect());
     }
     let span = root.span();
     let root = Spanned::new(span.clone(), DeValue::Table(root.into_inner()));

@@ -329,9 +329,15 @@ impl Cx {
             }
         }
         let unique = schema.get("uniqueItems").and_then(Value::as_bool).unwrap_or(false);
+        // `x-sigc-unique-ignore-case`: the service compares these names without case; SignalR
+        // lowercases hub names (https://github.com/Azure/azure-signalr/issues/1769).
+        let ignore_case = schema
+            .get("x-sigc-unique-ignore-case")
+            .and_then(Value::as_bool)
+            .unwrap_or(false);
         let item_schema = schema.get("items");
         // A map, not a list: a 100,000-item array must not cost 10^10 comparisons.
-        let mut seen: HashMap<String, std::ops::Range<usize>> = HashMap::new();
+        let mut seen: HashMap<String, (std::ops::Range<usize>, String)> = HashMap::new();
         for (i, item) in items.iter().enumerate() {
             path.push(format!("{i}"));
             if let Some(s) = item_schema {
@@ -340,18 +346,24 @@ impl Cx {
             path.pop();
             if unique {
                 let key = show(item.get_ref());
-                if let Some(first) = seen.get(&key) {
-                    self.push(
-                        Diagnostic::error(
-                            "input/duplicate-value",
-                            format!("`{key}` appears twice in `{}`", dotted(path)),
+                let folded = if ignore_case { key.to_lowercase() } else { key.clone() };
+                if let Some((first, first_key)) = seen.get(&folded) {
+                    let message = if *first_key != key {
+                        format!(
+                            "`{key}` repeats `{first_key}` in `{}`: names that differ only in case are the same",
+                            dotted(path)
                         )
-                        .primary(item.span(), "duplicate")
-                        .secondary(first.clone(), "first listed here")
-                        .help("remove the second entry"),
+                    } else {
+                        format!("`{key}` appears twice in `{}`", dotted(path))
+                    };
+                    self.push(
+                        Diagnostic::error("input/duplicate-value", message)
+                            .primary(item.span(), "duplicate")
+                            .secondary(first.clone(), "first listed here")
+                            .help("remove the second entry"),
                     );
                 } else {
-                    seen.insert(key, item.span());
+                    seen.insert(folded, (item.span(), key));
                 }
             }
         }

@@ -5,6 +5,7 @@
 //! change. Defaults adapt to what the user chose: a Free_F1 service gets no network
 //! ACL, because the tier does not offer one.
 
+mod constraint;
 mod names;
 
 use std::collections::BTreeMap;
@@ -382,12 +383,20 @@ pub fn resolve(env: &Env) -> Result<Resolved, Vec<Diagnostic>> {
     let environment = Setting::explicit(e.name.get_ref().clone(), e.name.span());
     let workload = Setting::explicit(e.workload.get_ref().clone(), e.workload.span());
     let location = Setting::explicit(e.location.get_ref().clone(), e.location.span());
-    let names = names::resolve_names(
-        env.naming.as_ref(),
-        &environment.value,
-        &workload.value,
-        &location.value,
-    )?;
+    let names = names::resolve_names(env.naming.as_ref(), &environment, &workload, &location)?;
+    if let Some(v) = env.outputs.as_ref().and_then(|o| o.get_ref().azurerm_version.as_ref()) {
+        if let Some(why) = constraint::azurerm_constraint_problem(v.get_ref()) {
+            return Err(vec![Diagnostic::error(
+                "input/invalid-value",
+                format!(
+                    "`azurerm_version = \"{}\"` does not fit azurerm 4.x: {why}",
+                    v.get_ref()
+                ),
+            )
+            .primary(v.span(), "version constraint")
+            .help("write a constraint inside 4.x, e.g. `\"~> 4.0\"` or `\">= 4.21, < 5.0\"`")]);
+        }
+    }
     if let Some(n) = &env.naming {
         tables.insert("naming".to_string(), n.span());
     }

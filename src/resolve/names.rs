@@ -162,9 +162,9 @@ fn setting(field: &Option<S<String>>, default: &str, fallback: &crate::source::S
 
 pub fn resolve_names(
     naming: Option<&S<Naming>>,
-    env: &str,
-    workload: &str,
-    location: &str,
+    env_name: &Setting<String>,
+    workload_name: &Setting<String>,
+    location_name: &Setting<String>,
 ) -> Result<BTreeMap<NameKey, ResolvedName>, Vec<Diagnostic>> {
     let table = naming.map_or(0..0, |n| n.span());
     let n = naming.map(|n| n.get_ref());
@@ -174,7 +174,27 @@ pub fn resolve_names(
         DEFAULT_COMPACT_PATTERN,
         &table,
     );
+    let (env, workload, location) = (
+        env_name.value.as_str(),
+        workload_name.value.as_str(),
+        location_name.value.as_str(),
+    );
     let suffix = n.and_then(|n| n.suffix.as_ref()).map_or("", |s| s.get_ref().as_str());
+    // A name from the default pattern points at the key whose value produced it: the first of
+    // `workload`, `name`, `suffix` holding a character outside `[a-z0-9]`, else the longest.
+    let default_span = {
+        let mut parts = vec![(workload, workload_name.span.clone()), (env, env_name.span.clone())];
+        if let Some(s) = n.and_then(|n| n.suffix.as_ref()) {
+            parts.push((s.get_ref().as_str(), s.span()));
+        }
+        let odd = |v: &str| v.chars().any(|c| !c.is_ascii_lowercase() && !c.is_ascii_digit());
+        parts
+            .iter()
+            .find(|(v, _)| odd(v))
+            .or_else(|| parts.iter().rev().max_by_key(|(v, _)| v.chars().count()))
+            .map(|(_, span)| span.clone())
+            .unwrap_or_else(|| workload_name.span.clone())
+    };
     let instance = n
         .and_then(|n| n.instance.as_ref())
         .map_or(DEFAULT_INSTANCE, |s| s.get_ref().as_str());
@@ -245,7 +265,11 @@ pub fn resolve_names(
                     key,
                     ResolvedName {
                         value: value.trim().to_string(),
-                        span: template.span.clone(),
+                        span: if template.explicit {
+                            template.span.clone()
+                        } else {
+                            default_span.clone()
+                        },
                         source: NameSource::Pattern {
                             template: template.value.clone(),
                             explicit: template.explicit,

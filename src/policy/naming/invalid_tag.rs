@@ -31,6 +31,8 @@ declare_rule! {
 
 fn check(cx: &mut RuleCx<'_>) {
     let t = &cx.limits.tags;
+    // Azure compares tag names without case: `Env` and `env` are one tag (tag-resources#limitations).
+    let mut seen: std::collections::BTreeMap<String, &str> = std::collections::BTreeMap::new();
     for (name, value) in &cx.env.tags {
         let n = name.value.as_str();
         let len = n.chars().count();
@@ -51,10 +53,22 @@ fn check(cx: &mut RuleCx<'_>) {
                 format!("tag name `{n}` starts with the reserved prefix `{p}`"),
                 "choose a name without the prefix".to_string(),
             ))
-        } else if SIGC_TAGS.contains(&n) {
+        } else if let Some(own) = SIGC_TAGS.iter().find(|s| s.eq_ignore_ascii_case(n)) {
+            Some(if *own == n {
+                (
+                    format!("tag `{n}` is set by sigc on every resource"),
+                    format!("remove `{n}`; sigc sets it from `[environment]`"),
+                )
+            } else {
+                (
+                    format!("tag `{n}` is sigc's own `{own}` (Azure tag names ignore case), set on every resource"),
+                    format!("remove `{n}`; sigc sets `{own}` from `[environment]`"),
+                )
+            })
+        } else if let Some(first) = seen.get(&n.to_lowercase()) {
             Some((
-                format!("tag `{n}` is set by sigc on every resource"),
-                format!("remove `{n}`; sigc sets it from `[environment]`"),
+                format!("tag `{n}` and tag `{first}` differ only in case; Azure treats them as one tag"),
+                format!("keep one of `{first}` and `{n}`"),
             ))
         } else if len > t.storage_name_max_length {
             let limit = if len > t.name_max_length {
@@ -79,6 +93,7 @@ fn check(cx: &mut RuleCx<'_>) {
         } else {
             None
         };
+        seen.entry(n.to_lowercase()).or_insert(n);
         if let Some((message, help)) = problem {
             let d = cx.diagnostic(message).primary(name.span.clone(), "tag name").help(help);
             cx.emit(d);
