@@ -6,17 +6,7 @@ use std::process::Command;
 
 mod common;
 
-use common::{code, sigc, stderr, stdout, tree, BAD, GOOD};
-
-fn workspace(files: &[(&str, &str)]) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().expect("temp dir");
-    for (name, text) in files {
-        let path = dir.path().join(name);
-        fs::create_dir_all(path.parent().unwrap()).unwrap();
-        fs::write(path, text).unwrap();
-    }
-    dir
-}
+use common::{code, sigc, stderr, stdout, tree, workspace, BAD, GOOD};
 
 #[test]
 fn check_exit_codes_follow_the_contract() {

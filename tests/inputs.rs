@@ -10,17 +10,7 @@ use std::time::{Duration, Instant};
 
 mod common;
 
-use common::{code, sigc, stderr, stdout, BAD, GOOD};
-
-fn workspace(files: &[(&str, &str)]) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().expect("temp dir");
-    for (name, text) in files {
-        let path = dir.path().join(name);
-        fs::create_dir_all(path.parent().unwrap()).unwrap();
-        fs::write(path, text).unwrap();
-    }
-    dir
-}
+use common::{code, sigc, stderr, stdout, workspace, BAD, GOOD};
 
 /// `sigc args` with `input` on standard input.
 fn sigc_stdin(dir: &Path, args: &[&str], input: &str) -> Output {

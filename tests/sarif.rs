@@ -17,7 +17,7 @@ use sigc::source::SourceFile;
 
 mod common;
 
-use common::{BAD as BAD_CAPACITY, GOOD};
+use common::{workspace, BAD as BAD_CAPACITY, GOOD};
 
 const ROOT: &str = env!("CARGO_MANIFEST_DIR");
 
@@ -45,16 +45,6 @@ fn sigc(dir: &Path, args: &[&str]) -> (i32, String) {
         .expect("the sigc binary runs");
     let code = out.status.code().expect("sigc exits normally, never by a signal");
     (code, String::from_utf8(out.stdout).expect("stdout is UTF-8"))
-}
-
-fn workspace(files: &[(&str, &str)]) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().expect("temp dir");
-    for (name, text) in files {
-        let path = dir.path().join(name);
-        fs::create_dir_all(path.parent().expect("a file has a parent")).expect("create dirs");
-        fs::write(path, text).expect("write fixture");
-    }
-    dir
 }
 
 fn parse(text: &str) -> Value {

@@ -12,24 +12,10 @@ use sha2::{Digest, Sha256};
 
 mod common;
 
-use common::{code, sigc, stderr, stdout, tree, GOOD};
+use common::{code, put, sigc, stderr, stdout, tree, workspace, GOOD};
 
 const ROOT: &str = env!("CARGO_MANIFEST_DIR");
 const SECRET: &str = "primary_access_key = \"SECRET-STATE-7f3a\"";
-
-fn workspace(files: &[(&str, &str)]) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().expect("temp dir");
-    for (name, text) in files {
-        put(dir.path(), name, text);
-    }
-    dir
-}
-
-fn put(root: &Path, rel: &str, text: &str) {
-    let path = root.join(rel);
-    fs::create_dir_all(path.parent().unwrap()).unwrap();
-    fs::write(path, text).unwrap();
-}
 
 /// What `terraform init` / `apply` and a user leave in a build folder.
 const FOREIGN: [&str; 6] = [

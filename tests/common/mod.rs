@@ -82,3 +82,19 @@ pub fn inputs() -> Vec<PathBuf> {
     files.sort();
     files
 }
+
+/// A temp folder holding `files` (relative path → text), parent folders created.
+pub fn workspace(files: &[(&str, &str)]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("temp dir");
+    for (name, text) in files {
+        put(dir.path(), name, text);
+    }
+    dir
+}
+
+/// Writes `text` to `root/rel`, creating the parent folders.
+pub fn put(root: &Path, rel: &str, text: &str) {
+    let path = root.join(rel);
+    fs::create_dir_all(path.parent().expect("a relative path with a parent")).unwrap();
+    fs::write(path, text).unwrap();
+}
