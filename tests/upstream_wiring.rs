@@ -19,8 +19,8 @@ use common::{code, sigc, stderr, stdout};
 const PLANS: [&str; 3] = ["FC1", "Y1", "EP1"];
 
 fn env(plan: &str, wiring: Option<&str>, auth: &str) -> String {
-    let mut text = format!(
-        "[environment]\nname = \"dev\"\nworkload = \"chat\"\nlocation = \"eastus\"\n\n[signalr]\nsku = \"Standard_S1\"\n\n[signalr.cors]\nallowed_origins = [\"https://app.example.com\"]\n\n[signalr.upstream]\n"
+    let mut text = String::from(
+        "[environment]\nname = \"dev\"\nworkload = \"chat\"\nlocation = \"eastus\"\n\n[signalr]\nsku = \"Standard_S1\"\n\n[signalr.cors]\nallowed_origins = [\"https://app.example.com\"]\n\n[signalr.upstream]\n",
     );
     if let Some(w) = wiring {
         text.push_str(&format!("wiring = \"{w}\"\n"));
