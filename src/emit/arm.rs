@@ -718,50 +718,99 @@ fn host_key(graph: &ResourceGraph, resource: &Resource, k: &HostKey) -> Result<V
     finish(head(&r), json!({"name": lit(&k.key_name)}), graph, resource)
 }
 
-/// The id of a role assignment as `dependsOn` names it: the extension resource on its scope.
+/// How `dependsOn` names a role assignment: the nested deployment that creates it (P17).
 fn role_assignment_id(graph: &ResourceGraph, ra: &RoleAssignment) -> Result<String> {
-    let scope = arm_ref(graph, ra.scope)?;
     Ok(format!(
-        "extensionResourceId({}, 'Microsoft.Authorization/roleAssignments', {})",
-        scope.id(),
-        role_assignment_name(graph, ra)?
+        "resourceId('Microsoft.Resources/deployments', {})",
+        quote(&role_deployment_name(graph, ra)?)
     ))
 }
 
-fn role_assignment_name(graph: &ResourceGraph, ra: &RoleAssignment) -> Result<String> {
-    let scope = arm_ref(graph, ra.scope)?;
-    let principal = arm_ref(graph, ra.principal)?;
-    let role = format!(
-        "subscriptionResourceId('Microsoft.Authorization/roleDefinitions', {})",
-        quote(&ra.role_definition_id)
-    );
-    Ok(format!("guid({}, {}, {role})", scope.id(), principal.id()))
+/// The nested deployment of one role assignment: `sigc-role-<role label>`, unique in
+/// the resource group (one assignment per role in the stack), within the 64-character
+/// limit of deployment names and computable at deployment start.
+fn role_deployment_name(_graph: &ResourceGraph, ra: &RoleAssignment) -> Result<String> {
+    Ok(format!("sigc-role-{}", ra.role.label().replace('_', "-")))
 }
 
-/// An extension resource on its scope; the name is a GUID of (scope, principal, role)
-/// so a re-deployment finds the same assignment (facts pitfall P12).
+/// The parameter the nested deployment passes the principal id in.
+const PRINCIPAL_ID: &str = "principalId";
+
+/// The role assignment's name, as the inner template computes it: a GUID of (scope id,
+/// principal id, role definition id), as Azure Verified Modules derive it (facts P17).
+/// The principal id is a parameter of the inner template, so the name is known when
+/// that deployment starts (a `reference()` in a name is refused: Bicep BCP120), and a
+/// recreated identity (new principal id) gets a new name instead of colliding with
+/// the old assignment.
+fn role_assignment_name(graph: &ResourceGraph, ra: &RoleAssignment) -> Result<String> {
+    let scope = arm_ref(graph, ra.scope)?;
+    Ok(format!(
+        "guid({}, {}, {})",
+        scope.id(),
+        param(PRINCIPAL_ID),
+        role_definition(ra)
+    ))
+}
+
+fn role_definition(ra: &RoleAssignment) -> String {
+    format!(
+        "subscriptionResourceId('Microsoft.Authorization/roleDefinitions', {})",
+        quote(&ra.role_definition_id)
+    )
+}
+
+/// A role assignment (an extension resource on its scope) inside its own nested
+/// deployment with inner scope: the outer one reads the principal id of the
+/// identity and passes it in, the inner one names the assignment from it (P17) and
+/// a re-deployment finds the same assignment (P12). `dependsOn` is the graph's.
 fn role_assignment(graph: &ResourceGraph, resource: &Resource, ra: &RoleAssignment) -> Result<Value> {
     let scope = arm_ref(graph, ra.scope)?;
     let principal = arm_ref(graph, ra.principal)?;
-    let role = format!(
-        "subscriptionResourceId('Microsoft.Authorization/roleDefinitions', {})",
-        quote(&ra.role_definition_id)
+    let mut assignment = Map::new();
+    assignment.insert("type".into(), json!("Microsoft.Authorization/roleAssignments"));
+    assignment.insert("apiVersion".into(), json!(ROLE_ASSIGNMENTS_API));
+    assignment.insert("scope".into(), expr(scope.scope()));
+    assignment.insert("name".into(), expr(role_assignment_name(graph, ra)?));
+    assignment.insert(
+        "properties".into(),
+        json!({
+            "roleDefinitionId": expr(role_definition(ra)),
+            "principalId": expr(param(PRINCIPAL_ID)),
+            "principalType": lit(&ra.principal_type),
+        }),
     );
-    let mut m = Map::new();
-    m.insert("type".into(), json!("Microsoft.Authorization/roleAssignments"));
-    m.insert("apiVersion".into(), json!(ROLE_ASSIGNMENTS_API));
-    m.insert("scope".into(), expr(scope.scope()));
-    m.insert("name".into(), expr(role_assignment_name(graph, ra)?));
-    let properties = json!({
-        "roleDefinitionId": expr(&role),
-        "principalId": expr(format!(
-            "reference({}, {}, 'full').identity.principalId",
-            principal.id(),
-            quote(principal.api)
-        )),
-        "principalType": lit(&ra.principal_type),
+    let skips = checkov::skips(resource, graph, Target::Arm);
+    if !skips.is_empty() {
+        let entries: Vec<Value> = skips.iter().map(|s| lit(&s.arm_entry())).collect();
+        assignment.insert("metadata".into(), json!({"checkov": entries}));
+    }
+    let inner = json!({
+        "$schema": RESOURCE_GROUP_SCHEMA,
+        "contentVersion": CONTENT_VERSION,
+        "parameters": {PRINCIPAL_ID: {"type": "string"}},
+        "resources": [Value::Object(assignment)],
     });
-    finish(m, properties, graph, resource)
+    let mut m = Map::new();
+    m.insert("type".into(), json!("Microsoft.Resources/deployments"));
+    m.insert("apiVersion".into(), json!(RESOURCES_API));
+    m.insert("name".into(), lit(&role_deployment_name(graph, ra)?));
+    m.insert(
+        "properties".into(),
+        json!({
+            "expressionEvaluationOptions": {"scope": "Inner"},
+            "mode": "Incremental",
+            "parameters": {
+                PRINCIPAL_ID: {"value": expr(format!(
+                    "reference({}, {}, 'full').identity.principalId",
+                    principal.id(),
+                    quote(principal.api)
+                ))},
+            },
+            "template": inner,
+        }),
+    );
+    m.insert("dependsOn".into(), depends_on(graph, resource)?);
+    Ok(Value::Object(m))
 }
 
 fn parameters_file(graph: &ResourceGraph) -> Value {
@@ -985,7 +1034,7 @@ mod tests {
             assert_eq!(deps[0], "[resourceId('Microsoft.Web/sites', 'func-chat-dev')]");
             let roles = deps
                 .iter()
-                .filter(|d| d.contains("Microsoft.Authorization/roleAssignments"))
+                .filter(|d| d.contains("'Microsoft.Resources/deployments', 'sigc-role-storage-"))
                 .count();
             assert_eq!(roles, if plan.is_flex() { 3 } else { 0 }, "{plan:?}: {deps:?}");
             let signalr = inner_resource(&template, "Microsoft.SignalRService/signalR");
@@ -1116,7 +1165,7 @@ mod tests {
         };
         /// (what, resource type, how to break it, expected message part)
         type Case = (&'static str, &'static str, fn(&mut Value), &'static str);
-        let cases: [Case; 5] = [
+        let cases: [Case; 6] = [
             (
                 "unknown property",
                 "Microsoft.Web/sites",
@@ -1137,11 +1186,22 @@ mod tests {
             ),
             (
                 "missing required",
-                "Microsoft.Authorization/roleAssignments",
+                "Microsoft.Web/sites/host/systemKeys",
                 |r| {
-                    r["properties"].as_object_mut().unwrap().remove("principalId");
+                    r.as_object_mut().unwrap().remove("properties");
                 },
-                "required property `principalId` is missing",
+                "required property `properties` is missing",
+            ),
+            (
+                "inner parameter without a value",
+                "Microsoft.Resources/deployments",
+                |r| {
+                    r["properties"]["parameters"]
+                        .as_object_mut()
+                        .unwrap()
+                        .remove("principalId");
+                },
+                "inner template parameter `principalId` gets no value",
             ),
             (
                 "dangling dependsOn",

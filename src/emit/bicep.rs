@@ -74,9 +74,14 @@ const TEMPLATES: &[(&str, &str)] = &[
         "bicep/role_assignment.bicep.j2",
         include_str!("../../modules/bicep/role_assignment.bicep.j2"),
     ),
+    (
+        "bicep/role_assignment_module.bicep.j2",
+        include_str!("../../modules/bicep/role_assignment_module.bicep.j2"),
+    ),
 ];
 
-/// Emits `bicep/main.bicep` and `bicep/stack.bicep`.
+/// Emits `bicep/main.bicep`, `bicep/stack.bicep` and one role-assignment module per
+/// kind of resource a role is granted on (`bicep/role_assignment_<kind>.bicep`).
 pub fn emit(graph: &ResourceGraph) -> anyhow::Result<Vec<Artifact>> {
     render(&View::from_graph(graph)?)
 }
@@ -94,6 +99,16 @@ fn render(view: &View) -> anyhow::Result<Vec<Artifact>> {
             .map_err(|e| anyhow::anyhow!("{e:#}"))
             .with_context(|| format!("rendering {path}"))?;
         artifacts.push(Artifact::new(path, text));
+    }
+    let module = env
+        .get_template("bicep/role_assignment_module.bicep.j2")
+        .map_err(|e| anyhow::anyhow!("{e:#}"))?;
+    for m in &view.role_modules {
+        let text = module
+            .render(minijinja::context! { m => m })
+            .map_err(|e| anyhow::anyhow!("{e:#}"))
+            .with_context(|| format!("rendering bicep/{}", m.file))?;
+        artifacts.push(Artifact::new(format!("bicep/{}", m.file), text));
     }
     Ok(artifacts)
 }
@@ -244,6 +259,17 @@ struct View {
     upstream: bool,
     signalr: String,
     function_app: String,
+    /// The role-assignment modules the stack calls, one per kind of scope, by file name.
+    role_modules: Vec<RoleModule>,
+}
+
+/// `bicep/role_assignment_<kind>.bicep`: one role assignment on an existing resource of
+/// one type, named from the principal id it is passed (P17).
+#[derive(Serialize)]
+struct RoleModule {
+    file: String,
+    /// `Microsoft.Storage/storageAccounts@2025-08-01`: the type of the `existing` scope.
+    scope_type: String,
 }
 
 #[derive(Serialize)]
@@ -306,6 +332,10 @@ enum Props {
         role: &'static str,
         role_definition_id: String,
         principal_type: String,
+        /// The module file, relative to stack.bicep.
+        module: String,
+        /// The module's deployment name: fixed, so known at deployment start.
+        deployment: String,
     },
 }
 
@@ -419,6 +449,7 @@ impl View {
         let mut resource_group = None;
         let mut resources = Vec::new();
         let mut upstream = false;
+        let mut role_modules = Vec::new();
         for r in graph.in_order() {
             let p = match &r.settings {
                 Settings::ResourceGroup => {
@@ -496,13 +527,24 @@ impl View {
                         .map(symbol)
                         .collect(),
                 },
-                Settings::RoleAssignment(ra) => Props::RoleAssignment {
-                    scope: symbol(ra.scope),
-                    principal: symbol(ra.principal),
-                    role: ra.role.display_name(),
-                    role_definition_id: ra.role_definition_id.clone(),
-                    principal_type: ra.principal_type.clone(),
-                },
+                Settings::RoleAssignment(ra) => {
+                    let file = format!("role_assignment_{}.bicep", ra.scope.kind());
+                    if !role_modules.iter().any(|m: &RoleModule| m.file == file) {
+                        role_modules.push(RoleModule {
+                            file: file.clone(),
+                            scope_type: scope_type(ra.scope)?,
+                        });
+                    }
+                    Props::RoleAssignment {
+                        scope: symbol(ra.scope),
+                        principal: symbol(ra.principal),
+                        role: ra.role.display_name(),
+                        role_definition_id: ra.role_definition_id.clone(),
+                        principal_type: ra.principal_type.clone(),
+                        module: file,
+                        deployment: format!("sigc-role-{}", ra.role.label().replace('_', "-")),
+                    }
+                }
             };
             resources.push(decl(graph, r.id.kind(), r, p));
         }
@@ -516,8 +558,22 @@ impl View {
             upstream,
             signalr: symbol(ResId::SignalR),
             function_app: symbol(ResId::FunctionApp),
+            role_modules: {
+                role_modules.sort_by(|a, b| a.file.cmp(&b.file));
+                role_modules
+            },
         })
     }
+}
+
+/// The Bicep type of a resource a role is granted on, as the module's `existing` declares it.
+fn scope_type(id: ResId) -> anyhow::Result<String> {
+    use super::arm::{SIGNALR_API, STORAGE_API};
+    Ok(match id {
+        ResId::Storage => format!("Microsoft.Storage/storageAccounts@{STORAGE_API}"),
+        ResId::SignalR => format!("Microsoft.SignalRService/signalR@{SIGNALR_API}"),
+        other => bail!("no role-assignment module for a role on {}", other.address()),
+    })
 }
 
 fn function_app_view(graph: &ResourceGraph, f: &FunctionApp) -> anyhow::Result<FunctionAppView> {
@@ -709,10 +765,12 @@ mod tests {
             .collect()
     }
 
-    /// The text of `resource <symbol> ...` up to its closing brace at column 0.
+    /// The text of `resource <symbol> ...` (or `module <symbol> ...`) up to its closing
+    /// brace at column 0.
     fn declaration<'a>(text: &'a str, sym: &str) -> &'a str {
         let start = text
             .find(&format!("\nresource {sym} "))
+            .or_else(|| text.find(&format!("\nmodule {sym} ")))
             .unwrap_or_else(|| panic!("{sym} declared"))
             + 1;
         let end = text[start..].find("\n}\n").expect("closing brace") + start;
@@ -723,10 +781,15 @@ mod tests {
     fn sample_stacks_render_clean_bicep() {
         for plan in [FunctionPlan::FC1, FunctionPlan::Y1, FunctionPlan::EP1] {
             let files = files(plan);
-            assert_eq!(
-                files.keys().collect::<Vec<_>>(),
-                ["bicep/main.bicep", "bicep/stack.bicep"]
-            );
+            let mut expected = vec![
+                "bicep/main.bicep",
+                "bicep/role_assignment_signalr.bicep",
+                "bicep/stack.bicep",
+            ];
+            if plan.is_flex() {
+                expected.insert(2, "bicep/role_assignment_storage_account.bicep");
+            }
+            assert_eq!(files.keys().collect::<Vec<_>>(), expected);
             for (path, text) in &files {
                 assert!(
                     text.ends_with("}\n") || text.ends_with('\n'),
@@ -836,20 +899,53 @@ mod tests {
     }
 
     #[test]
-    fn role_assignments_have_deterministic_names_and_scope() {
-        let stack = &files(FunctionPlan::FC1)["bicep/stack.bicep"];
+    fn role_assignments_are_named_in_a_module_from_the_principal_id() {
+        let files = files(FunctionPlan::FC1);
+        let stack = &files["bicep/stack.bicep"];
         let decl = declaration(stack, "signalrServiceOwnerAssignment");
-        assert!(decl.contains(
-            "name: guid(signalR.id, functionApp.id, subscriptionResourceId('Microsoft.Authorization/roleDefinitions', '7e4f1700-ea5a-4f59-8f37-079cfe29dce3'))"
-        ));
-        assert!(decl.contains("\n  scope: signalR\n"));
-        assert!(decl.contains("principalType: 'ServicePrincipal'"));
-        assert_eq!(
-            stack
-                .matches("'Microsoft.Authorization/roleAssignments@2022-04-01'")
-                .count(),
-            4
+        assert!(decl.starts_with("module signalrServiceOwnerAssignment 'role_assignment_signalr.bicep' = {\n"));
+        assert!(decl.contains("\n  name: 'sigc-role-signalr-service-owner'\n"), "{decl}");
+        assert!(decl.contains("\n    scopeName: signalR.name\n"), "{decl}");
+        assert!(
+            decl.contains("\n    principalId: functionApp.identity.principalId\n"),
+            "{decl}"
         );
+        assert!(decl.contains(
+            "\n    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', '7e4f1700-ea5a-4f59-8f37-079cfe29dce3')\n"
+        ));
+        assert!(decl.contains("principalType: 'ServicePrincipal'"));
+        assert!(
+            !stack.contains("'Microsoft.Authorization/roleAssignments@"),
+            "only in the modules"
+        );
+        for (file, ty) in [
+            (
+                "bicep/role_assignment_signalr.bicep",
+                "'Microsoft.SignalRService/signalR@2024-03-01'",
+            ),
+            (
+                "bicep/role_assignment_storage_account.bicep",
+                "'Microsoft.Storage/storageAccounts@2025-08-01'",
+            ),
+        ] {
+            let module = &files[file];
+            assert!(
+                module.contains(&format!("resource scopeResource {ty} existing = {{\n")),
+                "{module}"
+            );
+            assert!(
+                module.contains(
+                    "  name: guid(scopeResource.id, principalId, roleDefinitionId)\n  scope: scopeResource\n"
+                ),
+                "{module}"
+            );
+            assert_eq!(
+                module
+                    .matches("'Microsoft.Authorization/roleAssignments@2022-04-01'")
+                    .count(),
+                1
+            );
+        }
     }
 
     #[test]
