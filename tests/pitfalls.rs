@@ -405,3 +405,101 @@ fn p17_role_assignment_names_come_from_scope_principal_id_and_role_in_every_targ
         );
     }
 }
+
+#[test]
+fn p16_diagnostic_settings_send_signalr_and_function_app_logs_to_the_workspace() {
+    for plan in ["FC1", "Y1", "EP1"] {
+        let app_ty = if plan == "FC1" {
+            "azurerm_function_app_flex_consumption"
+        } else {
+            "azurerm_linux_function_app"
+        };
+        let on = build(plan);
+        // Terraform (HCL and JSON: one configuration model).
+        let diag = &on.terraform_json["resource"]["azurerm_monitor_diagnostic_setting"];
+        assert_eq!(diag.as_object().map(|m| m.len()), Some(2), "{plan}: {diag}");
+        let signalr = &diag["signalr"];
+        assert_eq!(
+            signalr["target_resource_id"], "${azurerm_signalr_service.main.id}",
+            "{plan}"
+        );
+        assert_eq!(
+            signalr["log_analytics_workspace_id"], "${azurerm_log_analytics_workspace.main.id}",
+            "{plan}"
+        );
+        assert_eq!(
+            signalr["enabled_log"],
+            serde_json::json!({"category_group": "allLogs"}),
+            "{plan}"
+        );
+        let app = &diag["function_app"];
+        assert_eq!(app["target_resource_id"], format!("${{{app_ty}.main.id}}"), "{plan}");
+        assert_eq!(
+            app["enabled_log"],
+            serde_json::json!({"category": "FunctionAppLogs"}),
+            "{plan}"
+        );
+        assert!(
+            on.terraform.contains(
+                "resource \"azurerm_monitor_diagnostic_setting\" \"signalr\" {\n  name                       = \"diag-sigr-chat-dev\"\n  target_resource_id         = azurerm_signalr_service.main.id\n  log_analytics_workspace_id = azurerm_log_analytics_workspace.main.id\n\n  enabled_log {\n    category_group = \"allLogs\"\n  }\n}"
+            ),
+            "{plan}: {}",
+            on.terraform
+        );
+        // ARM: extension resources with `scope`, after their source and the workspace.
+        let arm: serde_json::Value = serde_json::from_str(&on.arm).unwrap();
+        let settings: Vec<&serde_json::Value> = arm["resources"][1]["properties"]["template"]["resources"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|r| r["type"] == "Microsoft.Insights/diagnosticSettings")
+            .collect();
+        assert_eq!(settings.len(), 2, "{plan}");
+        let by_scope = |scope: &str| {
+            *settings
+                .iter()
+                .find(|s| s["scope"] == scope)
+                .unwrap_or_else(|| panic!("{plan}: no setting on {scope}"))
+        };
+        let s = by_scope("[format('Microsoft.SignalRService/signalR/{0}', 'sigr-chat-dev')]");
+        assert_eq!(
+            s["properties"]["logs"],
+            serde_json::json!([{"categoryGroup": "allLogs", "enabled": true}])
+        );
+        assert_eq!(
+            s["properties"]["workspaceId"],
+            "[resourceId('Microsoft.OperationalInsights/workspaces', 'log-chat-dev')]"
+        );
+        assert!(
+            s["dependsOn"].to_string().contains("Microsoft.SignalRService/signalR"),
+            "{plan}"
+        );
+        let f = by_scope("[format('Microsoft.Web/sites/{0}', 'func-chat-dev')]");
+        assert_eq!(
+            f["properties"]["logs"],
+            serde_json::json!([{"category": "FunctionAppLogs", "enabled": true}])
+        );
+        // Bicep.
+        assert!(
+            on.bicep.contains("resource signalRDiagnostics 'Microsoft.Insights/diagnosticSettings@2021-05-01-preview' = {\n  name: 'diag-sigr-chat-dev'\n  scope: signalR\n  properties: {\n    workspaceId: logAnalytics.id\n    logs: [\n      {\n        categoryGroup: 'allLogs'\n        enabled: true\n      }\n    ]\n  }\n}"),
+            "{plan}: {}",
+            on.bicep
+        );
+        assert!(
+            on.bicep.contains("  scope: functionApp\n  properties: {\n    workspaceId: logAnalytics.id\n    logs: [\n      {\n        category: 'FunctionAppLogs'\n        enabled: true\n      }\n    ]"),
+            "{plan}"
+        );
+
+        // `diagnostic_settings = false`: none in any target.
+        let off = build_text(plan, &env_with(plan, "\n[monitoring]\ndiagnostic_settings = false\n"));
+        assert!(
+            off.terraform_json["resource"]
+                .get("azurerm_monitor_diagnostic_setting")
+                .is_none(),
+            "{plan}"
+        );
+        assert!(!off.terraform.contains("azurerm_monitor_diagnostic_setting"), "{plan}");
+        assert!(!off.arm.contains("Microsoft.Insights/diagnosticSettings"), "{plan}");
+        assert!(!off.bicep.contains("Microsoft.Insights/diagnosticSettings"), "{plan}");
+    }
+}

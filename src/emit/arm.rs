@@ -16,8 +16,8 @@ use serde_json::{json, Map, Value};
 
 use super::{checkov, Artifact, Target, CONTRACT_OUTPUTS};
 use crate::graph::{
-    AppInsights, FunctionApp, HostKey, LogAnalytics, NetworkAcl, ResId, Resource, ResourceGraph, RoleAssignment,
-    ServicePlan, Settings, SignalR, Storage, StorageAuth, Upstream, UpstreamAuth,
+    AppInsights, DiagnosticSetting, FunctionApp, HostKey, LogAnalytics, NetworkAcl, ResId, Resource, ResourceGraph,
+    RoleAssignment, ServicePlan, Settings, SignalR, Storage, StorageAuth, Upstream, UpstreamAuth,
 };
 
 /// API versions: the newest stable of each type in schemas/arm (see its README).
@@ -29,6 +29,9 @@ pub const COMPONENTS_API: &str = "2020-02-02";
 /// serverfarms and sites; `functionAppConfig` (Flex) needs 2023-12-01 or later.
 pub const WEB_API: &str = "2024-11-01";
 pub const ROLE_ASSIGNMENTS_API: &str = "2022-04-01";
+/// `Microsoft.Insights/diagnosticSettings`: the first version with `categoryGroup`
+/// (`allLogs`); the stable 2016-09-01 has no category groups (schemas/arm/README.md).
+pub const DIAGNOSTIC_SETTINGS_API: &str = "2021-05-01-preview";
 
 const SUBSCRIPTION_SCHEMA: &str =
     "https://schema.management.azure.com/schemas/2018-05-01/subscriptionDeploymentTemplate.json#";
@@ -170,7 +173,7 @@ fn arm_ref(graph: &ResourceGraph, id: ResId) -> Result<ArmRef> {
                 names: vec![app.name.clone(), "default".into(), k.key_name.clone()],
             })
         }
-        Settings::ResourceGroup | Settings::RoleAssignment(_) => {
+        Settings::ResourceGroup | Settings::RoleAssignment(_) | Settings::DiagnosticSetting(_) => {
             bail!("{} has no resource-group-scoped id", id.address())
         }
     }
@@ -198,6 +201,11 @@ fn depends_on(graph: &ResourceGraph, resource: &Resource) -> Result<Value> {
 fn dependency_id(graph: &ResourceGraph, dep: ResId) -> Result<String> {
     match graph.get(dep).map(|d| &d.settings) {
         Some(Settings::RoleAssignment(ra)) => role_assignment_id(graph, ra),
+        Some(Settings::DiagnosticSetting(d)) => Ok(format!(
+            "extensionResourceId({}, 'Microsoft.Insights/diagnosticSettings', {})",
+            arm_ref(graph, d.source)?.id(),
+            quote(&graph.get(dep).map(|r| r.name.clone()).unwrap_or_default())
+        )),
         _ => Ok(arm_ref(graph, dep)?.id()),
     }
 }
@@ -367,6 +375,7 @@ fn inner_template(graph: &ResourceGraph) -> Result<Value> {
             Settings::SignalR(s) => signalr(graph, resource, s),
             Settings::RoleAssignment(s) => role_assignment(graph, resource, s),
             Settings::HostKey(k) => host_key(graph, resource, k),
+            Settings::DiagnosticSetting(d) => diagnostic_setting(graph, resource, d),
         };
         resources.push(emitted.with_context(context)?);
     }
@@ -716,6 +725,32 @@ fn host_key_type(k: &HostKey) -> &'static str {
 fn host_key(graph: &ResourceGraph, resource: &Resource, k: &HostKey) -> Result<Value> {
     let r = arm_ref(graph, resource.id)?;
     finish(head(&r), json!({"name": lit(&k.key_name)}), graph, resource)
+}
+
+/// A diagnostic setting: an extension resource on the resource whose logs it sends
+/// (`scope`), to the workspace (P16). Category groups and categories come from the graph.
+fn diagnostic_setting(graph: &ResourceGraph, resource: &Resource, d: &DiagnosticSetting) -> Result<Value> {
+    let source = arm_ref(graph, d.source)?;
+    let logs: Vec<Value> = d
+        .category_groups
+        .iter()
+        .map(|g| json!({"categoryGroup": lit(g), "enabled": true}))
+        .chain(
+            d.categories
+                .iter()
+                .map(|c| json!({"category": lit(c), "enabled": true})),
+        )
+        .collect();
+    let mut m = Map::new();
+    m.insert("type".into(), json!("Microsoft.Insights/diagnosticSettings"));
+    m.insert("apiVersion".into(), json!(DIAGNOSTIC_SETTINGS_API));
+    m.insert("scope".into(), expr(source.scope()));
+    m.insert("name".into(), lit(&resource.name));
+    let properties = json!({
+        "workspaceId": expr(arm_ref(graph, d.workspace)?.id()),
+        "logs": logs,
+    });
+    finish(m, properties, graph, resource)
 }
 
 /// How `dependsOn` names a role assignment: the nested deployment that creates it (P17).
@@ -1165,7 +1200,7 @@ mod tests {
         };
         /// (what, resource type, how to break it, expected message part)
         type Case = (&'static str, &'static str, fn(&mut Value), &'static str);
-        let cases: [Case; 6] = [
+        let cases: [Case; 7] = [
             (
                 "unknown property",
                 "Microsoft.Web/sites",
@@ -1191,6 +1226,12 @@ mod tests {
                     r.as_object_mut().unwrap().remove("properties");
                 },
                 "required property `properties` is missing",
+            ),
+            (
+                "diagnostic setting with a wrong type",
+                "Microsoft.Insights/diagnosticSettings",
+                |r| r["properties"]["logs"][0]["enabled"] = json!("yes"),
+                "`properties.logs[0].enabled`: expected boolean, found string `yes`",
             ),
             (
                 "inner parameter without a value",

@@ -17,7 +17,7 @@ use serde::Serialize;
 
 use super::templates::is_identifier;
 use super::{checkov, Artifact, Target};
-use crate::graph::{FunctionApp, ResId, Resource, ResourceGraph, Settings, StorageAuth, Tags, UpstreamAuth};
+use crate::graph::{FunctionApp, LogSource, ResId, Resource, ResourceGraph, Settings, StorageAuth, Tags, UpstreamAuth};
 
 /// Templates in `modules/bicep/`, by the name the other templates include them with.
 const TEMPLATES: &[(&str, &str)] = &[
@@ -73,6 +73,10 @@ const TEMPLATES: &[(&str, &str)] = &[
     (
         "bicep/role_assignment.bicep.j2",
         include_str!("../../modules/bicep/role_assignment.bicep.j2"),
+    ),
+    (
+        "bicep/diagnostic_setting.bicep.j2",
+        include_str!("../../modules/bicep/diagnostic_setting.bicep.j2"),
     ),
     (
         "bicep/role_assignment_module.bicep.j2",
@@ -233,6 +237,8 @@ fn symbol(id: ResId) -> String {
         ResId::FunctionApp => "functionApp".into(),
         ResId::SignalR | ResId::SignalRNetworkAcl => "signalR".into(),
         ResId::HostKey => "signalrHostKey".into(),
+        ResId::DiagnosticSetting(LogSource::SignalR) => "signalRDiagnostics".into(),
+        ResId::DiagnosticSetting(LogSource::FunctionApp) => "functionAppDiagnostics".into(),
         ResId::RoleAssignment(role) => {
             let mut camel = String::new();
             for (i, word) in role.label().split('_').enumerate() {
@@ -326,6 +332,12 @@ enum Props {
     },
     FunctionApp(Box<FunctionAppView>),
     SignalR(Box<SignalRView>),
+    DiagnosticSetting {
+        source: String,
+        workspace: String,
+        category_groups: Vec<String>,
+        categories: Vec<String>,
+    },
     RoleAssignment {
         scope: String,
         principal: String,
@@ -526,6 +538,12 @@ impl View {
                         .filter(|d| !matches!(d, ResId::ResourceGroup | ResId::FunctionApp))
                         .map(symbol)
                         .collect(),
+                },
+                Settings::DiagnosticSetting(d) => Props::DiagnosticSetting {
+                    source: symbol(d.source),
+                    workspace: symbol(d.workspace),
+                    category_groups: d.category_groups.clone(),
+                    categories: d.categories.clone(),
                 },
                 Settings::RoleAssignment(ra) => {
                     let file = format!("role_assignment_{}.bicep", ra.scope.kind());
@@ -888,6 +906,7 @@ mod tests {
                     assert!(
                         decl.contains(&format!("{dep_sym}."))
                             || decl.contains(&format!("parent: {dep_sym}\n"))
+                            || decl.contains(&format!("scope: {dep_sym}\n"))
                             || decl.contains(&format!("\n    {dep_sym}\n")),
                         "{} does not reference {}",
                         r.id.address(),

@@ -176,6 +176,7 @@ pub fn dependencies(resource: &Resource) -> Vec<ResId> {
         }
         Settings::SignalRNetworkAcl(acl) => deps.push(acl.signalr),
         Settings::RoleAssignment(ra) => deps.extend([ra.scope, ra.principal]),
+        Settings::DiagnosticSetting(d) => deps.extend([d.source, d.workspace]),
     }
     deps
 }
@@ -259,7 +260,7 @@ mod tests {
 
     #[test]
     fn address_parts_order_as_addresses_do() {
-        use super::resource::Role;
+        use super::resource::{LogSource, Role};
         let mut ids = vec![
             ResId::ResourceGroup,
             ResId::LogAnalytics,
@@ -274,6 +275,8 @@ mod tests {
             ResId::RoleAssignment(Role::StorageBlobDataOwner),
             ResId::RoleAssignment(Role::StorageQueueDataContributor),
             ResId::RoleAssignment(Role::StorageTableDataContributor),
+            ResId::DiagnosticSetting(LogSource::FunctionApp),
+            ResId::DiagnosticSetting(LogSource::SignalR),
         ];
         ids.sort_by_key(|id| id.address());
         let by_address = ids.clone();

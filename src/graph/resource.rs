@@ -53,6 +53,31 @@ impl Role {
     }
 }
 
+/// The resource whose logs a diagnostic setting sends to the workspace (P16).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub enum LogSource {
+    FunctionApp,
+    SignalR,
+}
+
+impl LogSource {
+    /// snake_case label used in addresses and Terraform/Bicep symbol names.
+    pub fn label(self) -> &'static str {
+        match self {
+            LogSource::FunctionApp => "function_app",
+            LogSource::SignalR => "signalr",
+        }
+    }
+
+    /// The graph resource the logs come from.
+    pub fn resource(self) -> ResId {
+        match self {
+            LogSource::FunctionApp => ResId::FunctionApp,
+            LogSource::SignalR => ResId::SignalR,
+        }
+    }
+}
+
 /// Identity of one resource in the stack. The stack holds at most one of each.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 pub enum ResId {
@@ -69,6 +94,8 @@ pub enum ResId {
     /// The function app's `signalr_extension` system key (`wiring = "one-apply"`).
     HostKey,
     RoleAssignment(Role),
+    /// A diagnostic setting on one resource, to the Log Analytics workspace (P16).
+    DiagnosticSetting(LogSource),
 }
 
 impl ResId {
@@ -76,6 +103,7 @@ impl ResId {
     pub fn address(self) -> String {
         match self {
             ResId::RoleAssignment(role) => format!("role_assignment.{}", role.label()),
+            ResId::DiagnosticSetting(source) => format!("diagnostic_setting.{}", source.label()),
             other => format!("{}.main", other.kind()),
         }
     }
@@ -85,6 +113,7 @@ impl ResId {
     pub fn address_parts(self) -> (&'static str, &'static str) {
         match self {
             ResId::RoleAssignment(role) => ("role_assignment", role.label()),
+            ResId::DiagnosticSetting(source) => ("diagnostic_setting", source.label()),
             other => (other.kind(), "main"),
         }
     }
@@ -103,6 +132,7 @@ impl ResId {
             ResId::SignalRNetworkAcl => "signalr_network_acl",
             ResId::HostKey => "host_key",
             ResId::RoleAssignment(_) => "role_assignment",
+            ResId::DiagnosticSetting(_) => "diagnostic_setting",
         }
     }
 }
@@ -131,6 +161,7 @@ pub enum Settings {
     SignalRNetworkAcl(NetworkAcl),
     HostKey(HostKey),
     RoleAssignment(RoleAssignment),
+    DiagnosticSetting(DiagnosticSetting),
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -384,6 +415,23 @@ pub struct RoleAssignment {
     pub principal_type: String,
 }
 
+/// A diagnostic setting that sends one resource's logs to the Log Analytics workspace
+/// (P16: the SignalR log flags only produce logs; nothing is stored without a setting).
+/// ARM `Microsoft.Insights/diagnosticSettings`, an extension resource on the source;
+/// azurerm `azurerm_monitor_diagnostic_setting`. Source:
+/// learn.microsoft.com/azure/azure-signalr/signalr-howto-diagnostic-logs,
+/// learn.microsoft.com/azure/azure-functions/functions-monitor-log-analytics.
+#[derive(Clone, Debug, Serialize)]
+pub struct DiagnosticSetting {
+    /// The resource whose logs are sent.
+    pub source: ResId,
+    pub workspace: ResId,
+    /// Category groups sent (`allLogs` for SignalR).
+    pub category_groups: Vec<String>,
+    /// Single categories sent (`FunctionAppLogs` for the function app).
+    pub categories: Vec<String>,
+}
+
 impl Resource {
     /// The Azure resource type, as ARM names it (the same in every target).
     pub fn azure_type(&self) -> &'static str {
@@ -399,6 +447,7 @@ impl Resource {
             Settings::SignalRNetworkAcl(_) => "Microsoft.SignalRService/signalR (networkACLs)",
             Settings::HostKey(_) => "Microsoft.Web/sites/host/systemKeys",
             Settings::RoleAssignment(_) => "Microsoft.Authorization/roleAssignments",
+            Settings::DiagnosticSetting(_) => "Microsoft.Insights/diagnosticSettings",
         }
     }
 
