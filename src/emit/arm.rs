@@ -192,6 +192,13 @@ fn depends_on(graph: &ResourceGraph, resource: &Resource) -> Result<Value> {
         if Some(&id) != own.as_ref() && !ids.contains(&id) {
             ids.push(id);
         }
+        // What needs the app also needs its settings (the host's storage) when they are a
+        // separate resource (P14).
+        if let Some(settings) = app_settings_id(graph, dep)? {
+            if resource.id != dep && !ids.contains(&settings) {
+                ids.push(settings);
+            }
+        }
     }
     Ok(Value::Array(ids.iter().map(expr).collect()))
 }
@@ -371,7 +378,14 @@ fn inner_template(graph: &ResourceGraph) -> Result<Value> {
             Settings::Storage(s) => storage(graph, resource, s),
             Settings::PackageContainer(_) => package_container(graph, resource),
             Settings::ServicePlan(s) => service_plan(graph, resource, s),
-            Settings::FunctionApp(s) => function_app(graph, resource, s),
+            Settings::FunctionApp(s) => {
+                if let Some(settings) = split_app_settings(graph, resource, s).with_context(context)? {
+                    resources.push(function_app(graph, resource, s).with_context(context)?);
+                    resources.push(settings);
+                    continue;
+                }
+                function_app(graph, resource, s)
+            }
             Settings::SignalR(s) => signalr(graph, resource, s),
             Settings::RoleAssignment(s) => role_assignment(graph, resource, s),
             Settings::HostKey(k) => host_key(graph, resource, k),
@@ -490,11 +504,9 @@ fn storage_connection_string(storage: &ArmRef) -> String {
     )
 }
 
-fn function_app(graph: &ResourceGraph, resource: &Resource, f: &FunctionApp) -> Result<Value> {
-    let r = arm_ref(graph, resource.id)?;
+/// Every app setting of the site, name → JSON value (a literal or an expression).
+fn app_setting_values(graph: &ResourceGraph, f: &FunctionApp) -> Result<BTreeMap<String, Value>> {
     let storage = arm_ref(graph, f.storage)?;
-
-    // One list with every setting: a later PUT of appSettings replaces the whole set.
     let mut settings: BTreeMap<String, Value> = f.app_settings.iter().map(|(k, v)| (k.clone(), lit(v))).collect();
     let mut computed = vec![(
         "APPLICATIONINSIGHTS_CONNECTION_STRING",
@@ -523,7 +535,15 @@ fn function_app(graph: &ResourceGraph, resource: &Resource, f: &FunctionApp) -> 
             bail!("app setting `{name}` is both in the graph and set by the ARM emitter");
         }
     }
-    let app_settings: Vec<Value> = settings
+    Ok(settings)
+}
+
+fn function_app(graph: &ResourceGraph, resource: &Resource, f: &FunctionApp) -> Result<Value> {
+    let r = arm_ref(graph, resource.id)?;
+    let storage = arm_ref(graph, f.storage)?;
+    // One list with every setting: a later PUT of appSettings replaces the whole set (so on
+    // Y1/EP the settings are a separate resource: see `split_app_settings`).
+    let app_settings: Vec<Value> = app_setting_values(graph, f)?
         .into_iter()
         .map(|(name, value)| json!({"name": arm_string(&name), "value": value}))
         .collect();
@@ -546,7 +566,9 @@ fn function_app(graph: &ResourceGraph, resource: &Resource, f: &FunctionApp) -> 
             json!({"allowedOrigins": lits(&f.cors_allowed_origins), "supportCredentials": f.cors_support_credentials}),
         );
     }
-    site_config.insert("appSettings".into(), Value::Array(app_settings));
+    if f.publish_settings.is_empty() {
+        site_config.insert("appSettings".into(), Value::Array(app_settings));
+    }
 
     let mut properties = Map::new();
     properties.insert("serverFarmId".into(), expr(arm_ref(graph, f.service_plan)?.id()));
@@ -586,6 +608,71 @@ fn function_app(graph: &ResourceGraph, resource: &Resource, f: &FunctionApp) -> 
     m.insert("kind".into(), json!("functionapp,linux"));
     m.insert("identity".into(), json!({"type": "SystemAssigned"}));
     finish(m, Value::Object(properties), graph, resource)
+}
+
+/// The `Microsoft.Web/sites/config` `appsettings` id of a function app whose settings are
+/// a separate resource (P14), or `None`.
+fn app_settings_id(graph: &ResourceGraph, id: ResId) -> Result<Option<String>> {
+    match graph.get(id).map(|r| &r.settings) {
+        Some(Settings::FunctionApp(f)) if !f.publish_settings.is_empty() => {
+            let app = arm_ref(graph, id)?;
+            Ok(Some(format!(
+                "resourceId('Microsoft.Web/sites/config', {}, 'appsettings')",
+                quote(&app.names[0])
+            )))
+        }
+        _ => Ok(None),
+    }
+}
+
+/// P14 (Y1, EP): publishing adds settings (`WEBSITE_RUN_FROM_PACKAGE`) that a PUT of
+/// `siteConfig.appSettings` would drop on every later deployment, and the published code
+/// with them. So the site carries no `appSettings`; this child resource, after the site,
+/// writes the stack's settings and carries over the current value of each publish setting,
+/// read with `list()` on the site's `appsettings`. The site exists when it runs (it is in
+/// this template and in `dependsOn`), on the first deployment too, and `if()` evaluates
+/// only the branch taken. Any other setting is the stack's alone: one removed from ENV.toml
+/// is removed from Azure. Pattern: Azure/bicep#4634, Azure/bicep-registry-modules#949.
+fn split_app_settings(graph: &ResourceGraph, resource: &Resource, f: &FunctionApp) -> Result<Option<Value>> {
+    if f.publish_settings.is_empty() {
+        return Ok(None);
+    }
+    let app = arm_ref(graph, resource.id)?;
+    let current = format!(
+        "list(resourceId('Microsoft.Web/sites/config', {}, 'appsettings'), {}).properties",
+        quote(&app.names[0]),
+        quote(app.api)
+    );
+    let mut pairs = Vec::new();
+    for (name, value) in app_setting_values(graph, f)? {
+        let value = match value.as_str() {
+            Some(s) if s.starts_with('[') && s.ends_with(']') && !s.starts_with("[[") => s[1..s.len() - 1].to_string(),
+            Some(s) => quote(s.strip_prefix('[').filter(|_| s.starts_with("[[")).unwrap_or(s)),
+            None => bail!("app setting `{name}` is not a string"),
+        };
+        pairs.push(format!("{}, {value}", quote(&name)));
+    }
+    let mut parts = vec![format!("createObject({})", pairs.join(", "))];
+    for name in &f.publish_settings {
+        parts.push(format!(
+            "if(contains({current}, {n}), createObject({n}, {current}[{n}]), createObject())",
+            n = quote(name)
+        ));
+    }
+    let r = ArmRef {
+        ty: "Microsoft.Web/sites/config",
+        api: WEB_API,
+        names: vec![app.names[0].clone(), "appsettings".into()],
+    };
+    let mut m = head(&r);
+    m.insert("properties".into(), expr(format!("union({})", parts.join(", "))));
+    m.insert("dependsOn".into(), json!([expr(app.id())]));
+    let skips: Vec<Value> = checkov::app_settings_skips()
+        .iter()
+        .map(|s| lit(&s.arm_entry()))
+        .collect();
+    m.insert("metadata".into(), json!({"checkov": skips}));
+    Ok(Some(Value::Object(m)))
 }
 
 /// The stack name in `linuxFxVersion` (`Python|3.12`).
@@ -934,7 +1021,20 @@ mod tests {
         for plan in PLANS {
             let graph = sample_graph(plan);
             let (template, _) = emitted(&graph);
-            let resources = inner(&template)["resources"].as_array().expect("inner resources");
+            // P14: on Y1/EP the app's settings are one more resource, right after the site;
+            // what depends on the app depends on them too.
+            let split = app_settings_id(&graph, ResId::FunctionApp).unwrap();
+            let resources: Vec<&Value> = inner(&template)["resources"]
+                .as_array()
+                .expect("inner resources")
+                .iter()
+                .filter(|r| r["type"] != "Microsoft.Web/sites/config")
+                .collect();
+            assert_eq!(
+                inner(&template)["resources"].as_array().unwrap().len() - resources.len(),
+                usize::from(split.is_some()),
+                "{plan:?}"
+            );
             let expected: Vec<&Resource> = graph
                 .in_order()
                 .filter(|r| !matches!(r.settings, Settings::ResourceGroup | Settings::SignalRNetworkAcl(_)))
@@ -942,12 +1042,17 @@ mod tests {
             assert_eq!(resources.len(), expected.len(), "{plan:?}");
             let mut identities = BTreeSet::new();
             for (json, resource) in resources.iter().zip(expected) {
-                let deps: BTreeSet<String> = graph
+                let mut deps: BTreeSet<String> = graph
                     .depends_on(resource.id)
                     .into_iter()
                     .filter(|d| *d != ResId::ResourceGroup)
                     .map(|d| format!("[{}]", dependency_id(&graph, d).unwrap()))
                     .collect();
+                if let Some(settings) = &split {
+                    if graph.depends_on(resource.id).contains(&ResId::FunctionApp) {
+                        deps.insert(format!("[{settings}]"));
+                    }
+                }
                 let actual: BTreeSet<String> = json["dependsOn"]
                     .as_array()
                     .unwrap()
@@ -1032,10 +1137,32 @@ mod tests {
         let y1 = site(FunctionPlan::Y1);
         assert_eq!(y1["properties"]["siteConfig"]["linuxFxVersion"], "Python|3.12");
         assert!(y1["properties"].get("functionAppConfig").is_none());
-        let names = setting_names(&y1);
-        let mut sorted = names.clone();
-        sorted.sort();
-        assert_eq!(names, sorted, "one sorted list");
+        // P14: on Y1 the settings are a separate `sites/config` resource, not in the site.
+        assert!(y1["properties"]["siteConfig"].get("appSettings").is_none());
+        let (template, _) = emitted(&sample_graph(FunctionPlan::Y1));
+        let config = inner_resource(&template, "Microsoft.Web/sites/config");
+        assert_eq!(config["name"], "func-chat-dev/appsettings");
+        let properties = config["properties"].as_str().unwrap();
+        let at = |name: &str| properties.find(&format!("'{name}', ")).unwrap_or(usize::MAX);
+        let mut names: Vec<&str> = [
+            "APPLICATIONINSIGHTS_CONNECTION_STRING",
+            "AzureSignalRConnectionString__credential",
+            "AzureSignalRConnectionString__serviceUri",
+            "AzureWebJobsStorage",
+            "FUNCTIONS_EXTENSION_VERSION",
+            "FUNCTIONS_WORKER_RUNTIME",
+            "WEBSITE_CONTENTAZUREFILECONNECTIONSTRING",
+            "WEBSITE_CONTENTSHARE",
+        ]
+        .to_vec();
+        let sorted = names.clone();
+        names.sort_by_key(|n| at(n));
+        assert_eq!(names, sorted, "one sorted object: {properties}");
+        let names: Vec<String> = names
+            .iter()
+            .filter(|n| at(n) != usize::MAX)
+            .map(|n| n.to_string())
+            .collect();
         for required in [
             "APPLICATIONINSIGHTS_CONNECTION_STRING",
             "AzureSignalRConnectionString__credential",
@@ -1139,7 +1266,19 @@ mod tests {
         for plan in PLANS {
             let graph = sample_graph(plan);
             let (template, _) = emitted(&graph);
-            let resources = inner(&template)["resources"].as_array().unwrap();
+            // The separate app-settings resource of Y1/EP (P14) has its own skips.
+            let mut resources: Vec<&Value> = Vec::new();
+            for r in inner(&template)["resources"].as_array().unwrap() {
+                if r["type"] == "Microsoft.Web/sites/config" {
+                    let want: Vec<String> = checkov::app_settings_skips()
+                        .iter()
+                        .map(checkov::Skip::arm_entry)
+                        .collect();
+                    assert_eq!(r["metadata"], json!({"checkov": want}), "{plan:?}");
+                } else {
+                    resources.push(r);
+                }
+            }
             let expected = graph
                 .in_order()
                 .filter(|r| !matches!(r.settings, Settings::ResourceGroup | Settings::SignalRNetworkAcl(_)));

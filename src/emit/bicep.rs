@@ -35,6 +35,10 @@ const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../../modules/bicep/_tags.bicep.j2"),
     ),
     (
+        "bicep/_app_settings.bicep.j2",
+        include_str!("../../modules/bicep/_app_settings.bicep.j2"),
+    ),
+    (
         "bicep/_skips.bicep.j2",
         include_str!("../../modules/bicep/_skips.bicep.j2"),
     ),
@@ -372,6 +376,10 @@ struct FunctionAppView {
     cors: Vec<String>,
     cors_support_credentials: bool,
     app_settings: Vec<Tag>,
+    /// P14: settings publishing adds; non-empty = the settings are a separate resource.
+    publish_settings: Vec<String>,
+    /// checkov skips of that separate settings resource.
+    settings_skips: Vec<String>,
 }
 
 #[derive(Serialize)]
@@ -537,6 +545,12 @@ impl View {
                         .into_iter()
                         .filter(|d| !matches!(d, ResId::ResourceGroup | ResId::FunctionApp))
                         .map(symbol)
+                        // The host stores its secrets with the app's settings (P14: a
+                        // separate resource on Y1/EP).
+                        .chain(
+                            (!graph.function_app().1.publish_settings.is_empty())
+                                .then(|| format!("{}Settings", symbol(k.function_app))),
+                        )
                         .collect(),
                 },
                 Settings::DiagnosticSetting(d) => Props::DiagnosticSetting {
@@ -645,6 +659,15 @@ fn function_app_view(graph: &ResourceGraph, f: &FunctionApp) -> anyhow::Result<F
         cors: f.cors_allowed_origins.clone(),
         cors_support_credentials: f.cors_support_credentials,
         app_settings: tags(&f.app_settings),
+        publish_settings: f.publish_settings.clone(),
+        settings_skips: if f.publish_settings.is_empty() {
+            Vec::new()
+        } else {
+            checkov::app_settings_skips()
+                .iter()
+                .map(checkov::Skip::directive)
+                .collect()
+        },
     })
 }
 
@@ -898,10 +921,13 @@ mod tests {
                     }
                     let dep_sym = symbol(dep);
                     // The container's parent is the blob service, whose parent is the account.
+                    // P14: on Y1/EP the app's settings (storage, App Insights) are their own resource.
                     let decl = if r.id == ResId::PackageContainer {
-                        declaration(stack, "blobService")
+                        declaration(stack, "blobService").to_string()
+                    } else if r.id == ResId::FunctionApp && stack.contains("\nresource functionAppSettings ") {
+                        format!("{decl}\n{}", declaration(stack, "functionAppSettings"))
                     } else {
-                        decl
+                        decl.to_string()
                     };
                     assert!(
                         decl.contains(&format!("{dep_sym}."))
@@ -1039,11 +1065,18 @@ mod tests {
                 assert_eq!(got, want, "{plan:?} {}", r.id.address());
                 assert_eq!(decl.matches("checkov:skip=").count(), want.len());
             }
+            // The separate app-settings resource of Y1/EP (P14) has its own skips.
+            let settings = if plan.is_flex() {
+                0
+            } else {
+                checkov::app_settings_skips().len()
+            };
             assert_eq!(stack.matches("// checkov:skip=").count(), {
                 graph
                     .in_order()
                     .map(|r| checkov::skips(r, &graph, Target::Bicep).len())
                     .sum::<usize>()
+                    + settings
             });
         }
         assert_eq!(bicep_comment("a\nb\r\tc"), "a b  c");

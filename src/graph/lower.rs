@@ -15,6 +15,8 @@ use crate::resolve::{NameKey, Resolved};
 
 /// Path of the Functions SignalR trigger webhook (facts §4, func-signalr-trigger).
 pub const SIGNALR_WEBHOOK_PATH: &str = "/runtime/webhooks/signalr";
+/// The setting publishing adds on Y1 and EP (P14).
+pub const RUN_FROM_PACKAGE: &str = "WEBSITE_RUN_FROM_PACKAGE";
 /// Blob container for Flex Consumption deployment packages.
 pub const PACKAGE_CONTAINER: &str = "app-package";
 
@@ -261,6 +263,11 @@ fn function_app(r: &Resolved, plan: FunctionPlan, signalr_name: &str) -> Functio
         cors_support_credentials: !f.cors_allowed_origins.value.is_empty()
             && f.cors_allowed_origins.value.iter().all(|o| o.value != "*"),
         app_settings,
+        publish_settings: if plan.is_flex() {
+            Vec::new()
+        } else {
+            vec![RUN_FROM_PACKAGE.to_string()]
+        },
         content_share: (!plan.is_flex()).then(|| content_share(app_name)),
         flex: plan.is_flex().then(|| Flex {
             container: ResId::PackageContainer,
