@@ -611,3 +611,78 @@ fn p14_reapplies_never_remove_the_setting_publishing_adds() {
         }
     }
 }
+
+#[test]
+fn p15_wildcard_with_credentials_is_refused_at_its_line_and_never_emitted() {
+    for plan in ["FC1", "Y1", "EP1"] {
+        // The file asks for both: an error at the `*`, exit 1, nothing written.
+        let dir = tempfile::tempdir().unwrap();
+        let text = env_with(
+            plan,
+            "cors_allowed_origins = [\"*\"]\ncors_support_credentials = true\n",
+        );
+        fs::write(dir.path().join("env.toml"), &text).unwrap();
+        let out = sigc(dir.path(), &["build", "env.toml", "--target", "all"]);
+        assert_eq!(code(&out), 1, "{plan}: {}", stderr(&out));
+        let err = stderr(&out);
+        assert!(
+            err.contains("error[cors/wildcard-with-credentials]: `*` in `functions.cors_allowed_origins` cannot be combined with `cors_support_credentials = true`"),
+            "{plan}: {err}"
+        );
+        let line = text
+            .lines()
+            .position(|l| l.starts_with("cors_allowed_origins"))
+            .unwrap()
+            + 1;
+        assert!(err.contains(&format!(" --> env.toml:{line}:25\n")), "{plan}: {err}");
+        assert!(!dir.path().join("build").exists(), "{plan}: nothing is written");
+
+        // `*` alone (development waives nothing, the wildcard rule only warns there): emitted
+        // without credentials in every target.
+        let o = build_text(plan, &env_with(plan, "cors_allowed_origins = [\"*\"]\n"));
+        assert!(o.terraform.contains("support_credentials = false"), "{plan}");
+        assert!(!o.terraform.contains("support_credentials = true"), "{plan}");
+        assert!(o.arm.contains("\"supportCredentials\": false"), "{plan}");
+        assert!(o.bicep.contains("supportCredentials: false"), "{plan}");
+        let json = o.terraform_json.to_string();
+        assert!(json.contains("\"support_credentials\":false"), "{plan}");
+
+        // Exact origins with credentials asked for explicitly: credentials on.
+        let o = build_text(
+            plan,
+            &env_with(
+                plan,
+                "cors_allowed_origins = [\"https://app.example.com\"]\ncors_support_credentials = true\n",
+            ),
+        );
+        assert!(o.terraform.contains("support_credentials = true"), "{plan}");
+        assert!(o.arm.contains("\"supportCredentials\": true"), "{plan}");
+        assert!(o.bicep.contains("supportCredentials: true"), "{plan}");
+    }
+}
+
+#[test]
+fn p15_y1_gets_a_warning_that_platform_cors_is_documented_unavailable() {
+    for plan in ["FC1", "Y1", "EP1"] {
+        let dir = tempfile::tempdir().unwrap();
+        let text = env_with(plan, "cors_allowed_origins = [\"https://app.example.com\"]\n");
+        fs::write(dir.path().join("env.toml"), &text).unwrap();
+        let out = sigc(dir.path(), &["check", "env.toml"]);
+        assert_eq!(code(&out), 0, "{plan}: a warning: {}", stderr(&out));
+        let found = stderr(&out).contains(
+            "warning[functions/cors-unavailable-on-y1]: platform CORS is documented as unavailable on Linux Consumption (`Y1`)",
+        );
+        assert_eq!(found, plan == "Y1", "{plan}: {}", stderr(&out));
+        if plan == "Y1" {
+            let line = text.lines().position(|l| l.starts_with("plan = ")).unwrap() + 1;
+            assert!(
+                stderr(&out).contains(&format!(" --> env.toml:{line}:8\n")),
+                "{}",
+                stderr(&out)
+            );
+            // The build still writes the origins (a warning does not stop it).
+            let o = build_text(plan, &text);
+            assert!(o.arm.contains("https://app.example.com"));
+        }
+    }
+}

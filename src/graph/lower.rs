@@ -260,7 +260,10 @@ fn function_app(r: &Resolved, plan: FunctionPlan, signalr_name: &str) -> Functio
         remote_debugging_enabled: false,
         scm_min_tls_version: "1.2".into(),
         cors_allowed_origins: f.cors_allowed_origins.value.iter().map(|s| s.value.clone()).collect(),
-        cors_support_credentials: !f.cors_allowed_origins.value.is_empty()
+        // Never `*` with credentials: a file that asks for both is refused by
+        // `cors/wildcard-with-credentials`; by default `*` turns credentials off.
+        cors_support_credentials: f.cors_support_credentials.value
+            && !f.cors_allowed_origins.value.is_empty()
             && f.cors_allowed_origins.value.iter().all(|o| o.value != "*"),
         app_settings,
         publish_settings: if plan.is_flex() {
