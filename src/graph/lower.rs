@@ -9,7 +9,7 @@
 use std::collections::BTreeMap;
 
 use super::resource::*;
-use super::{GraphError, ResourceGraph, StackInfo};
+use super::{GraphError, ResourceGraph, StackInfo, TerraformSetting};
 use crate::limits::limits;
 use crate::resolve::{NameKey, Resolved};
 
@@ -27,6 +27,21 @@ pub fn lower(r: &Resolved) -> Result<ResourceGraph, Vec<GraphError>> {
         location: r.location.value.clone(),
         subscription_id: r.subscription_id.as_ref().map(|s| s.value.clone()),
         azurerm_version: r.azurerm_version.value.clone(),
+        terraform_required_version: r.terraform_required_version.value.clone(),
+        terraform_backend: r.terraform_backend.as_ref().map(|b| {
+            let settings = b
+                .settings
+                .iter()
+                .map(|(k, v)| {
+                    let v = match v {
+                        crate::model::BackendValue::Bool(x) => TerraformSetting::Bool(*x),
+                        crate::model::BackendValue::Str(s) => TerraformSetting::Str(s.clone()),
+                    };
+                    (k.clone(), v)
+                })
+                .collect();
+            (b.kind.clone(), settings)
+        }),
     };
     let mut tags: Tags = r.tags.iter().map(|(k, v)| (k.value.clone(), v.value.clone())).collect();
     // sigc's own tags win: they identify what manages the resource.
