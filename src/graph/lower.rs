@@ -222,6 +222,15 @@ fn function_app(r: &Resolved, plan: FunctionPlan, signalr_name: &str) -> Functio
         storage_auth,
         runtime: f.runtime.value.clone(),
         runtime_version: f.runtime_version.value.clone(),
+        language: f.language.value.clone(),
+        linux_fx_version: (!plan.is_flex()).then(|| {
+            let stack = limits().functions.linux_fx_stacks.get(&f.runtime.value);
+            format!(
+                "{}|{}",
+                stack.map_or(f.runtime.value.as_str(), String::as_str),
+                f.runtime_version.value
+            )
+        }),
         functions_extension_version: "~4".into(),
         https_only: f.https_only.value,
         min_tls_version: f.min_tls_version.value.clone(),

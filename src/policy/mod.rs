@@ -172,6 +172,7 @@ static RULES: &[Rule] = &[
     cors::wildcard_mixed::RULE,
     cors::wildcard_origin::RULE,
     functions::invalid_host_id::RULE,
+    functions::language_not_for_runtime::RULE,
     functions::reserved_app_setting::RULE,
     functions::runtime_not_supported::RULE,
     functions::setting_not_for_plan::RULE,

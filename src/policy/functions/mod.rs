@@ -1,6 +1,7 @@
 //! `functions/*` rules: the function app.
 
 pub mod invalid_host_id;
+pub mod language_not_for_runtime;
 pub mod reserved_app_setting;
 pub mod runtime_not_supported;
 pub mod setting_not_for_plan;
