@@ -21,6 +21,7 @@ use serde::Serialize;
 use super::templates::is_identifier;
 use super::Artifact;
 use crate::graph::ResourceGraph;
+use crate::graph::SIGNALR_TRIGGERS;
 
 /// One template of `modules/functions/`: its name, the file it renders, its source
 /// and the languages whose app has that file.
@@ -94,8 +95,9 @@ const TEMPLATES: &[Template] = &[
     },
 ];
 
-/// The suffixes of the trigger functions every hub gets (`on_<hub>_message`, ...).
-pub const TRIGGER_SUFFIXES: [&str; 3] = ["message", "connected", "disconnected"];
+/// The suffixes of the trigger functions every hub gets (`on_<hub>_message`, ...), in
+/// the order of [`SIGNALR_TRIGGERS`], whose (category, event) the templates write.
+pub const TRIGGER_SUFFIXES: [&str; 3] = [SIGNALR_TRIGGERS[0].0, SIGNALR_TRIGGERS[1].0, SIGNALR_TRIGGERS[2].0];
 
 /// Longest hub-derived part of a function name (Functions allows 128 characters).
 const MAX_SLUG: usize = 64;
@@ -609,25 +611,34 @@ mod tests {
                 "remove_from_group"
             ]
         );
-        let triggers: Vec<(String, String)> = registered
+        let triggers: Vec<(String, String, String, String)> = registered
             .iter()
             .filter(|r| r["kind"] == "generic")
             .map(|r| {
+                let t = &r["trigger"];
+                let text = |v: &serde_json::Value| v.as_str().expect("a string").to_string();
                 (
-                    r["trigger"]["hubName"].as_str().expect("hub").to_string(),
-                    r["name"].as_str().expect("name").to_string(),
+                    text(&t["hubName"]),
+                    text(&r["name"]),
+                    text(&t["category"]),
+                    text(&t["event"]),
                 )
             })
             .collect();
         let hubs: Vec<String> = TRICKY_HUBS.iter().map(|h| h.to_string()).collect();
         let view = View::new(&hubs, "javascript", "22").expect("view");
-        let expected: Vec<(String, String)> = view
+        let expected: Vec<(String, String, String, String)> = view
             .hubs
             .iter()
             .flat_map(|h| {
-                TRIGGER_SUFFIXES
-                    .iter()
-                    .map(|s| (h.name.clone(), format!("{}_{s}", h.function)))
+                SIGNALR_TRIGGERS.iter().map(|(suffix, category, event)| {
+                    (
+                        h.name.clone(),
+                        format!("{}_{suffix}", h.function),
+                        category.to_string(),
+                        event.to_string(),
+                    )
+                })
             })
             .collect();
         assert_eq!(triggers, expected);

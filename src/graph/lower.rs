@@ -15,6 +15,15 @@ use crate::resolve::{NameKey, Resolved};
 
 /// Path of the Functions SignalR trigger webhook (facts §4, func-signalr-trigger).
 pub const SIGNALR_WEBHOOK_PATH: &str = "/runtime/webhooks/signalr";
+/// The SignalR triggers the generated Functions app has for every hub: (function name
+/// suffix, category, event). Facts §4 / func-signalr-trigger: a trigger is routed by
+/// exact (hub, category, event), and `connections` has the events `connected` and
+/// `disconnected`.
+pub const SIGNALR_TRIGGERS: [(&str, &str, &str); 3] = [
+    ("message", "messages", "sendMessage"),
+    ("connected", "connections", "connected"),
+    ("disconnected", "connections", "disconnected"),
+];
 /// Blob container for Flex Consumption deployment packages.
 pub const PACKAGE_CONTAINER: &str = "app-package";
 

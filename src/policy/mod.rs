@@ -208,6 +208,7 @@ static RULES: &[Rule] = &[
     sku::messages_over_quota::RULE,
     upstream::identity_auth_without_audience::RULE,
     upstream::pattern_matches_no_hub::RULE,
+    upstream::trigger_not_routed::RULE,
 ];
 
 /// What a rule sees, and where it reports.
