@@ -24,7 +24,8 @@ per hub one SignalR trigger for `messages`/`sendMessage` (with a signalR output 
 each for `connections`/`connected` and `connections`/`disconnected`. Every binding must have the
 properties the host's binding reads and no other (a misspelt property is silently ignored by the host),
 and every SignalR binding's `connectionStringSetting` must be a setting group the infrastructure sets:
-the ARM template's app settings hold `<setting>__serviceUri` (the identity-based connection).
+the ARM template's app settings hold `<setting>__serviceUri` and `<setting>__credential` (the
+identity-based connection).
 
 Mutation check (per language, once): a copy of a checked app gets a binding the host would not read
 (`hubName` misspelt in one trigger) and, separately, a connection setting the infrastructure does not set;
@@ -122,7 +123,8 @@ def run(args: list[str], cwd: Path | None = None, env: dict | None = None) -> su
 
 
 def connection_groups(env_dir: Path) -> set[str]:
-    """Setting groups the infrastructure gives an identity-based SignalR connection (ARM app settings)."""
+    """Setting groups the infrastructure gives an identity-based SignalR connection (ARM app settings:
+    `<group>__serviceUri` and `<group>__credential`)."""
     template = json.loads((env_dir / "arm" / "azuredeploy.json").read_text())
     names: set[str] = set()
 
@@ -137,7 +139,11 @@ def connection_groups(env_dir: Path) -> set[str]:
                 walk(item)
 
     walk(template)
-    return {n[: -len("__serviceUri")] for n in names if n.endswith("__serviceUri")}
+    return {
+        n[: -len("__serviceUri")]
+        for n in names
+        if n.endswith("__serviceUri") and n[: -len("__serviceUri")] + "__credential" in names
+    }
 
 
 def normalise(functions: list[dict]) -> dict[str, list[dict]]:
