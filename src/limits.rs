@@ -98,6 +98,10 @@ pub struct Tags {
 pub struct Functions {
     pub python_versions: BTreeMap<String, Vec<String>>,
     pub node_versions: BTreeMap<String, Vec<String>>,
+    /// Runtime -> version -> the date (`YYYY-MM-DD` or `YYYY-MM`) its support ends.
+    pub end_of_support: BTreeMap<String, BTreeMap<String, String>>,
+    /// The day `end_of_support` was checked; versions that ended before it are past support.
+    pub end_of_support_checked_on: String,
     /// Runtime (`python`, `node`) -> its default `runtime_version`.
     pub default_versions: BTreeMap<String, String>,
     /// Runtime -> the languages it runs, the default first.

@@ -174,6 +174,7 @@ static RULES: &[Rule] = &[
     functions::invalid_host_id::RULE,
     functions::language_not_for_runtime::RULE,
     functions::reserved_app_setting::RULE,
+    functions::runtime_end_of_support::RULE,
     functions::runtime_not_supported::RULE,
     functions::setting_not_for_plan::RULE,
     functions::y1_retiring::RULE,
