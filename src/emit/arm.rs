@@ -549,11 +549,8 @@ fn function_app(graph: &ResourceGraph, resource: &Resource, f: &FunctionApp) -> 
         .collect();
 
     let mut site_config = Map::new();
-    if f.flex.is_none() {
-        site_config.insert(
-            "linuxFxVersion".into(),
-            lit(&format!("{}|{}", stack_name(&f.runtime), f.runtime_version)),
-        );
+    if let Some(stack) = &f.linux_fx_version {
+        site_config.insert("linuxFxVersion".into(), lit(stack));
     }
     site_config.insert("minTlsVersion".into(), lit(&f.min_tls_version));
     site_config.insert("scmMinTlsVersion".into(), lit(&f.scm_min_tls_version));
@@ -673,14 +670,6 @@ fn split_app_settings(graph: &ResourceGraph, resource: &Resource, f: &FunctionAp
         .collect();
     m.insert("metadata".into(), json!({"checkov": skips}));
     Ok(Some(Value::Object(m)))
-}
-
-/// The stack name in `linuxFxVersion` (`Python|3.12`).
-fn stack_name(runtime: &str) -> String {
-    match runtime {
-        "python" => "Python".to_string(),
-        other => other.to_string(),
-    }
 }
 
 fn signalr(graph: &ResourceGraph, resource: &Resource, s: &SignalR) -> Result<Value> {
