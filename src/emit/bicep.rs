@@ -17,7 +17,7 @@ use serde::Serialize;
 
 use super::templates::is_identifier;
 use super::{checkov, Artifact, Target};
-use crate::graph::{FunctionApp, ResId, Resource, ResourceGraph, Settings, StorageAuth, Tags, UpstreamAuth};
+use crate::graph::{FunctionApp, Kind, ResId, Resource, ResourceGraph, Settings, StorageAuth, Tags, UpstreamAuth};
 
 /// Templates in `modules/bicep/`, by the name the other templates include them with.
 const TEMPLATES: &[(&str, &str)] = &[
@@ -205,30 +205,42 @@ fn bicep_list(items: &[String], pad: &str) -> String {
     out
 }
 
-/// The Bicep symbolic name of a resource. The network ACL is a property of the
-/// SignalR resource, so it shares its symbol.
+/// The Bicep symbolic name of a resource: the kind's name for a singleton, with the key
+/// in camel case after it for a keyed instance (`replicaWestus2`). The network ACL is a
+/// property of the SignalR resource, so it shares its symbol; role assignments keep the
+/// names they had before keyed identity (`signalrServiceOwnerAssignment`).
 fn symbol(id: ResId) -> String {
-    match id {
-        ResId::ResourceGroup => "rg".into(),
-        ResId::LogAnalytics => "logAnalytics".into(),
-        ResId::AppInsights => "appInsights".into(),
-        ResId::Storage => "storageAccount".into(),
-        ResId::PackageContainer => "packageContainer".into(),
-        ResId::ServicePlan => "servicePlan".into(),
-        ResId::FunctionApp => "functionApp".into(),
-        ResId::SignalR | ResId::SignalRNetworkAcl => "signalR".into(),
-        ResId::HostKey => "signalrHostKey".into(),
-        ResId::RoleAssignment(role) => {
-            let mut camel = String::new();
-            for (i, word) in role.label().split('_').enumerate() {
-                let mut cs = word.chars();
-                if let Some(first) = cs.next() {
-                    camel.push(if i == 0 { first } else { first.to_ascii_uppercase() });
-                    camel.extend(cs);
-                }
+    let camel = |words: &str, first_upper: bool| {
+        let mut out = String::new();
+        for (i, word) in words.split('_').enumerate() {
+            let mut cs = word.chars();
+            if let Some(first) = cs.next() {
+                out.push(if i == 0 && !first_upper {
+                    first
+                } else {
+                    first.to_ascii_uppercase()
+                });
+                out.extend(cs);
             }
-            camel + "Assignment"
         }
+        out
+    };
+    let base = match id.kind {
+        Kind::ResourceGroup => "rg",
+        Kind::LogAnalytics => "logAnalytics",
+        Kind::AppInsights => "appInsights",
+        Kind::Storage => "storageAccount",
+        Kind::PackageContainer => "packageContainer",
+        Kind::ServicePlan => "servicePlan",
+        Kind::FunctionApp => "functionApp",
+        Kind::SignalR | Kind::SignalRNetworkAcl => "signalR",
+        Kind::HostKey => "signalrHostKey",
+        Kind::RoleAssignment => return camel(id.label(), false) + "Assignment",
+    };
+    if id.key.is_main() {
+        base.to_string()
+    } else {
+        base.to_string() + &camel(id.label(), true)
     }
 }
 
@@ -492,7 +504,7 @@ impl View {
                     after: graph
                         .depends_on(r.id)
                         .into_iter()
-                        .filter(|d| !matches!(d, ResId::ResourceGroup | ResId::FunctionApp))
+                        .filter(|d| !matches!(*d, ResId::ResourceGroup | ResId::FunctionApp))
                         .map(symbol)
                         .collect(),
                 },
