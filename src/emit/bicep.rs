@@ -326,11 +326,6 @@ struct FunctionAppView {
     service_plan: String,
     storage: String,
     app_insights: String,
-    /// Host storage by account key: `AzureWebJobsStorage` is a connection string.
-    storage_key: bool,
-    content_share: Option<String>,
-    /// `FUNCTIONS_EXTENSION_VERSION` / `FUNCTIONS_WORKER_RUNTIME` (not on Flex).
-    classic_settings: Option<ClassicSettings>,
     flex: Option<FlexView>,
     linux_fx_version: Option<String>,
     https_only: bool,
@@ -341,13 +336,17 @@ struct FunctionAppView {
     remote_debugging_enabled: bool,
     cors: Vec<String>,
     cors_support_credentials: bool,
-    app_settings: Vec<Tag>,
+    /// Every app setting, sorted by name as the ARM template lists them.
+    app_settings: Vec<AppSetting>,
 }
 
 #[derive(Serialize)]
-struct ClassicSettings {
-    extension_version: String,
-    worker_runtime: String,
+struct AppSetting {
+    name: String,
+    /// `literal` (the value), `app_insights` (its connection string) or `storage_key`
+    /// (the host storage connection string built from the account key).
+    kind: &'static str,
+    value: String,
 }
 
 #[derive(Serialize)]
@@ -562,16 +561,40 @@ fn function_app_view(graph: &ResourceGraph, f: &FunctionApp) -> anyhow::Result<F
         None => None,
     };
     let classic = flex.is_none();
+    // One list with every setting, as the ARM template has it (a later PUT of
+    // appSettings replaces the whole set).
+    let mut settings: std::collections::BTreeMap<String, (&'static str, String)> = f
+        .app_settings
+        .iter()
+        .map(|(k, v)| (k.clone(), ("literal", v.clone())))
+        .collect();
+    let mut computed = vec![("APPLICATIONINSIGHTS_CONNECTION_STRING", ("app_insights", String::new()))];
+    if storage_key {
+        computed.push(("AzureWebJobsStorage", ("storage_key", String::new())));
+    }
+    if let Some(share) = &f.content_share {
+        computed.push((
+            "WEBSITE_CONTENTAZUREFILECONNECTIONSTRING",
+            ("storage_key", String::new()),
+        ));
+        computed.push(("WEBSITE_CONTENTSHARE", ("literal", share.clone())));
+    }
+    if classic {
+        computed.push((
+            "FUNCTIONS_EXTENSION_VERSION",
+            ("literal", f.functions_extension_version.clone()),
+        ));
+        computed.push(("FUNCTIONS_WORKER_RUNTIME", ("literal", f.runtime.clone())));
+    }
+    for (name, value) in computed {
+        if settings.insert(name.to_string(), value).is_some() {
+            bail!("app setting `{name}` is both in the graph and set by the Bicep emitter");
+        }
+    }
     Ok(FunctionAppView {
         service_plan: symbol(f.service_plan),
         storage: symbol(f.storage),
         app_insights: symbol(f.app_insights),
-        storage_key,
-        content_share: f.content_share.clone(),
-        classic_settings: classic.then(|| ClassicSettings {
-            extension_version: f.functions_extension_version.clone(),
-            worker_runtime: f.runtime.clone(),
-        }),
         linux_fx_version: classic.then(|| format!("{}|{}", capitalized(&f.runtime), f.runtime_version)),
         flex,
         https_only: f.https_only,
@@ -582,7 +605,10 @@ fn function_app_view(graph: &ResourceGraph, f: &FunctionApp) -> anyhow::Result<F
         remote_debugging_enabled: f.remote_debugging_enabled,
         cors: f.cors_allowed_origins.clone(),
         cors_support_credentials: f.cors_support_credentials,
-        app_settings: tags(&f.app_settings),
+        app_settings: settings
+            .into_iter()
+            .map(|(name, (kind, value))| AppSetting { name, kind, value })
+            .collect(),
     })
 }
 
@@ -900,8 +926,9 @@ mod tests {
         assert!(!stack.contains("systemKeys@"));
         assert!(stack.contains("resource host 'Microsoft.Web/sites/host@2024-11-01' existing = {\n  parent: functionApp\n  name: 'default'\n}"));
         assert!(stack.contains("host.listKeys().systemKeys.signalr_extension"));
-        assert!(stack.contains("      templates: signalRUpstreamEnabled ? [\n"));
-        assert!(stack.contains("\n      ] : []\n"));
+        // Off, the upstream is an empty template list, as in the ARM template's `if()`.
+        assert!(stack.contains("    upstream: signalRUpstreamEnabled ? {\n      templates: [\n"));
+        assert!(stack.contains("\n      ]\n    } : {\n      templates: []\n    }\n"));
     }
 
     #[test]
