@@ -38,6 +38,17 @@
 //! literals: they are [`Expr::ListKeys`] reads, which a printer marks secure
 //! (Pulumi: `pulumi.Output.secret`).
 //!
+//! A [`Template`] is a reusable group of declarations with its own [`Param`]s (inside it,
+//! declarations reference each other by [`Ref::Local`] and parameters by
+//! [`Expr::Param`]); a declaration with a [`ModuleCall`] deploys one with parameter
+//! values. Bicep writes each template once as a module file and the call as a `module`;
+//! ARM copies the template into a nested deployment (inner scope), passing the values
+//! that read the deployment ([`reads_deployment`]) and writing the constants in
+//! ([`substitute_items`]). The role assignments use this (P17: a name computed from the
+//! principal id, known when the deployment starts). A Pulumi printer has no deployments:
+//! it writes the template's resources in place with [`substitute_items`] on every value,
+//! its `guid()` names computed inside an `apply` of the principal id output.
+//!
 //! Escaping is the printers' job, in the one place per language (`arm::arm_string` /
 //! `arm::quote`, `bicep::bicep_str`): the IR holds raw strings, so no user value can
 //! be read as code by either printer.
@@ -1487,6 +1498,47 @@ mod printer_tests {
             serde_json::json!({"[[it's ${x} \\ \n]": true})
         );
         assert_eq!(b.node(&object, 0).unwrap(), "{\n  '[it\\'s \\${x} \\\\ \\n]': true\n}");
+    }
+
+    #[test]
+    fn a_module_passes_what_reads_the_deployment_and_writes_the_constants_in() {
+        let app = Ref::Node(ResId::FunctionApp);
+        assert!(reads_deployment(&Expr::PrincipalId(app)));
+        assert!(reads_deployment(&Expr::Concat(vec![
+            Expr::str("a"),
+            Expr::Param(LOCATION)
+        ])));
+        assert!(!reads_deployment(&Expr::Call(
+            "guid",
+            vec![Expr::Id(app), Expr::Name(app)]
+        )));
+        let values = [("t", Expr::str("ServicePrincipal")), ("n", Expr::Name(app))];
+        assert_eq!(
+            substitute_node(&Node::Expr(Expr::Param("t")), &values),
+            Node::str("ServicePrincipal"),
+            "a parameter that becomes a literal is written as one"
+        );
+        assert_eq!(
+            substitute_expr(&Expr::Call("f", vec![Expr::Param("n"), Expr::Param("other")]), &values),
+            Expr::Call("f", vec![Expr::Name(app), Expr::Param("other")])
+        );
+        // In the ARM copy, the scope's name parameter became the scope's own name.
+        let (graph, stack) = stack();
+        let call = stack
+            .resources()
+            .find_map(|r| r.module.as_ref())
+            .expect("the sample grants a role through a module");
+        let (_, constant): (Vec<_>, Vec<_>) = call.params.iter().cloned().partition(|(_, v)| reads_deployment(v));
+        let items = substitute_items(&stack.templates[call.template].items, &constant);
+        let scope = Scope {
+            stack: &stack,
+            locals: &items,
+        };
+        let signalr = graph.expect(ResId::SignalR).name.clone();
+        assert_eq!(
+            scope.segments(scope.get(Ref::Local("scopeResource")).unwrap()).unwrap(),
+            [signalr]
+        );
     }
 
     #[test]
