@@ -127,6 +127,7 @@ pub struct Functions {
     pub https_only: Option<S<bool>>,
     pub min_tls_version: Option<S<String>>,
     pub cors_allowed_origins: Option<S<Vec<S<String>>>>,
+    pub cors_support_credentials: Option<S<bool>>,
     #[serde(default)]
     pub app_settings: BTreeMap<S<String>, S<String>>,
     pub maximum_instance_count: Option<S<u32>>,

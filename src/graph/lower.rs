@@ -15,6 +15,8 @@ use crate::resolve::{NameKey, Resolved};
 
 /// Path of the Functions SignalR trigger webhook (facts §4, func-signalr-trigger).
 pub const SIGNALR_WEBHOOK_PATH: &str = "/runtime/webhooks/signalr";
+/// The setting publishing adds on Y1 and EP (P14).
+pub const RUN_FROM_PACKAGE: &str = "WEBSITE_RUN_FROM_PACKAGE";
 /// Blob container for Flex Consumption deployment packages.
 pub const PACKAGE_CONTAINER: &str = "app-package";
 
@@ -258,9 +260,17 @@ fn function_app(r: &Resolved, plan: FunctionPlan, signalr_name: &str) -> Functio
         remote_debugging_enabled: false,
         scm_min_tls_version: "1.2".into(),
         cors_allowed_origins: f.cors_allowed_origins.value.iter().map(|s| s.value.clone()).collect(),
-        cors_support_credentials: !f.cors_allowed_origins.value.is_empty()
+        // Never `*` with credentials: a file that asks for both is refused by
+        // `cors/wildcard-with-credentials`; by default `*` turns credentials off.
+        cors_support_credentials: f.cors_support_credentials.value
+            && !f.cors_allowed_origins.value.is_empty()
             && f.cors_allowed_origins.value.iter().all(|o| o.value != "*"),
         app_settings,
+        publish_settings: if plan.is_flex() {
+            Vec::new()
+        } else {
+            vec![RUN_FROM_PACKAGE.to_string()]
+        },
         content_share: (!plan.is_flex()).then(|| content_share(app_name)),
         flex: plan.is_flex().then(|| Flex {
             container: ResId::PackageContainer,

@@ -515,6 +515,13 @@ pub struct FunctionApp {
     /// reference or a secret (storage keys, App Insights connection string, content
     /// share) are not here: each target expresses them in its own way.
     pub app_settings: BTreeMap<String, String>,
+    /// P14: settings the publish step adds to the app (`WEBSITE_RUN_FROM_PACKAGE` on Y1 and
+    /// EP, where `func azure functionapp publish` / zip deploy set it), which a re-apply must
+    /// never remove: Terraform ignores changes to them, ARM/Bicep carry their current value
+    /// over. Empty on Flex, which deploys to its blob container and does not take the setting.
+    /// Sources: hashicorp/terraform-provider-azurerm#17081, #24848;
+    /// learn.microsoft.com/azure/azure-functions/run-functions-from-deployment-package.
+    pub publish_settings: Vec<String>,
     /// Azure Files content share name (Y1 and EP only).
     pub content_share: Option<String>,
     pub flex: Option<Flex>,

@@ -176,6 +176,8 @@ pub struct Functions {
     pub min_tls_version: Setting<String>,
     /// Defaults to the SignalR origins.
     pub cors_allowed_origins: Setting<Vec<Setting<String>>>,
+    /// P15: default true unless the origins hold `*` (browsers refuse `*` with credentials).
+    pub cors_support_credentials: Setting<bool>,
     pub app_settings: Vec<(Setting<String>, Setting<String>)>,
     pub maximum_instance_count: Setting<u32>,
     pub instance_memory_mb: Setting<u32>,
@@ -337,6 +339,10 @@ pub fn resolve(env: &Env) -> Result<Resolved, Vec<Diagnostic>> {
                 explicit: false,
                 ..signalr_origins
             },
+        },
+        cors_support_credentials: match f.and_then(|t| t.cors_support_credentials.clone()) {
+            Some(v) => Setting::explicit(*v.get_ref(), v.span()),
+            None => Setting::default(true, fn_span.clone()),
         },
         app_settings: f.map(|t| map(&t.app_settings)).unwrap_or_default(),
         maximum_instance_count: pick(
