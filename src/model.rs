@@ -124,6 +124,7 @@ pub struct Functions {
     pub plan: Option<S<String>>,
     pub runtime: Option<S<String>>,
     pub runtime_version: Option<S<String>>,
+    pub language: Option<S<String>>,
     pub https_only: Option<S<bool>>,
     pub min_tls_version: Option<S<String>>,
     pub cors_allowed_origins: Option<S<Vec<S<String>>>>,
@@ -139,6 +140,25 @@ pub struct Functions {
 pub struct Outputs {
     pub targets: Option<S<Vec<S<String>>>>,
     pub azurerm_version: Option<S<String>>,
+    pub terraform: Option<S<TerraformOutputs>>,
+}
+
+/// `[outputs.terraform]`: the `terraform` block of versions.tf.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TerraformOutputs {
+    pub required_version: Option<S<String>>,
+    /// `type` and the backend's settings (keys and types checked by the schema).
+    #[serde(default)]
+    pub backend: Option<S<BTreeMap<S<String>, S<BackendValue>>>>,
+}
+
+/// One backend setting: a string or a boolean.
+#[derive(Clone, Debug, Deserialize, PartialEq)]
+#[serde(untagged)]
+pub enum BackendValue {
+    Bool(bool),
+    Str(String),
 }
 
 #[derive(Debug, Deserialize)]

@@ -876,14 +876,6 @@ fn storage_connection_string(storage: Ref) -> Expr {
     )
 }
 
-/// The stack name in `linuxFxVersion` (`Python|3.12`).
-fn stack_name(runtime: &str) -> String {
-    match runtime {
-        "python" => "Python".to_string(),
-        other => other.to_string(),
-    }
-}
-
 /// Every app setting of the site, by name: a literal or an expression.
 fn app_setting_values(f: &FunctionApp) -> Result<BTreeMap<String, Expr>> {
     let storage = Ref::Node(f.storage);
@@ -995,11 +987,8 @@ fn function_app(graph: &ResourceGraph, resource: &GraphResource, f: &FunctionApp
 
     let mut site_config = Vec::new();
     let mut put = |k: &str, v: Node| site_config.push((k.to_string(), v));
-    if f.flex.is_none() {
-        put(
-            "linuxFxVersion",
-            Node::Str(format!("{}|{}", stack_name(&f.runtime), f.runtime_version)),
-        );
+    if let Some(stack) = &f.linux_fx_version {
+        put("linuxFxVersion", Node::str(stack));
     }
     put("minTlsVersion", Node::str(&f.min_tls_version));
     put("scmMinTlsVersion", Node::str(&f.scm_min_tls_version));

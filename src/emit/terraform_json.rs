@@ -227,7 +227,9 @@ mod tests {
             let (text, doc) = document(&graph);
             assert_eq!(check_json(&doc), Vec::<String>::new(), "{plan:?}");
             assert!(
-                text.starts_with("{\n  \"terraform\": {\n    \"required_providers\""),
+                text.starts_with(
+                    "{\n  \"terraform\": {\n    \"required_version\": \">= 1.5\",\n    \"required_providers\""
+                ),
                 "{text}"
             );
             assert!(text.ends_with("}\n") && !text.ends_with("\n\n"));

@@ -9,7 +9,7 @@
 use std::collections::BTreeMap;
 
 use super::resource::*;
-use super::{GraphError, ResourceGraph, StackInfo};
+use super::{GraphError, ResourceGraph, StackInfo, TerraformSetting};
 use crate::limits::limits;
 use crate::resolve::{NameKey, Resolved};
 
@@ -17,6 +17,15 @@ use crate::resolve::{NameKey, Resolved};
 pub const SIGNALR_WEBHOOK_PATH: &str = "/runtime/webhooks/signalr";
 /// The setting publishing adds on Y1 and EP (P14).
 pub const RUN_FROM_PACKAGE: &str = "WEBSITE_RUN_FROM_PACKAGE";
+/// The SignalR triggers the generated Functions app has for every hub: (function name
+/// suffix, category, event). Facts §4 / func-signalr-trigger: a trigger is routed by
+/// exact (hub, category, event), and `connections` has the events `connected` and
+/// `disconnected`.
+pub const SIGNALR_TRIGGERS: [(&str, &str, &str); 3] = [
+    ("message", "messages", "sendMessage"),
+    ("connected", "connections", "connected"),
+    ("disconnected", "connections", "disconnected"),
+];
 /// Blob container for Flex Consumption deployment packages.
 pub const PACKAGE_CONTAINER: &str = "app-package";
 
@@ -27,6 +36,21 @@ pub fn lower(r: &Resolved) -> Result<ResourceGraph, Vec<GraphError>> {
         location: r.location.value.clone(),
         subscription_id: r.subscription_id.as_ref().map(|s| s.value.clone()),
         azurerm_version: r.azurerm_version.value.clone(),
+        terraform_required_version: r.terraform_required_version.value.clone(),
+        terraform_backend: r.terraform_backend.as_ref().map(|b| {
+            let settings = b
+                .settings
+                .iter()
+                .map(|(k, v)| {
+                    let v = match v {
+                        crate::model::BackendValue::Bool(x) => TerraformSetting::Bool(*x),
+                        crate::model::BackendValue::Str(s) => TerraformSetting::Str(s.clone()),
+                    };
+                    (k.clone(), v)
+                })
+                .collect();
+            (b.kind.clone(), settings)
+        }),
     };
     let mut tags: Tags = r.tags.iter().map(|(k, v)| (k.value.clone(), v.value.clone())).collect();
     // sigc's own tags win: they identify what manages the resource.
@@ -252,6 +276,15 @@ fn function_app(r: &Resolved, plan: FunctionPlan, signalr_name: &str) -> Functio
         storage_auth,
         runtime: f.runtime.value.clone(),
         runtime_version: f.runtime_version.value.clone(),
+        language: f.language.value.clone(),
+        linux_fx_version: (!plan.is_flex()).then(|| {
+            let stack = limits().functions.linux_fx_stacks.get(&f.runtime.value);
+            format!(
+                "{}|{}",
+                stack.map_or(f.runtime.value.as_str(), String::as_str),
+                f.runtime_version.value
+            )
+        }),
         functions_extension_version: "~4".into(),
         https_only: f.https_only.value,
         min_tls_version: f.min_tls_version.value.clone(),

@@ -14,7 +14,7 @@ use petgraph::algo::{tarjan_scc, toposort};
 use petgraph::graph::{DiGraph, NodeIndex};
 use serde::Serialize;
 
-pub use lower::lower;
+pub use lower::{lower, SIGNALR_TRIGGERS};
 pub use resource::*;
 
 /// Facts about the whole environment that every target needs.
@@ -26,6 +26,17 @@ pub struct StackInfo {
     pub subscription_id: Option<String>,
     /// `[outputs] azurerm_version`, e.g. `~> 4.0`.
     pub azurerm_version: String,
+    /// `[outputs.terraform] required_version`, e.g. `>= 1.5`.
+    pub terraform_required_version: String,
+    /// `[outputs.terraform] backend`: (type, sorted settings), or local state.
+    pub terraform_backend: Option<(String, Vec<(String, TerraformSetting)>)>,
+}
+
+/// One backend setting value.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub enum TerraformSetting {
+    Bool(bool),
+    Str(String),
 }
 
 /// A problem found while building the graph.
@@ -329,6 +340,8 @@ mod tests {
             location: "eastus".into(),
             subscription_id: None,
             azurerm_version: crate::resolve::DEFAULT_AZURERM_VERSION.into(),
+            terraform_required_version: crate::resolve::DEFAULT_TERRAFORM_VERSION.into(),
+            terraform_backend: None,
         }
     }
 

@@ -105,6 +105,10 @@ pub struct Resolved {
     pub functions: Functions,
     pub targets: Setting<Vec<Target>>,
     pub azurerm_version: Setting<String>,
+    /// `[outputs.terraform] required_version`.
+    pub terraform_required_version: Setting<String>,
+    /// `[outputs.terraform] backend`: its type and settings, in file order of sorted keys.
+    pub terraform_backend: Option<TerraformBackend>,
     pub waivers: Vec<Waiver>,
     /// Span of each top-level table the user wrote (`signalr`, `signalr.cors`, ...).
     pub tables: BTreeMap<String, Span>,
@@ -152,6 +156,23 @@ pub struct Upstream {
     pub wiring: Setting<String>,
 }
 
+/// A Terraform state backend.
+#[derive(Clone, Debug)]
+pub struct TerraformBackend {
+    /// `azurerm` or `local`.
+    pub kind: String,
+    /// Every other key, sorted, with its value.
+    pub settings: Vec<(String, crate::model::BackendValue)>,
+}
+
+/// Terraform CLI constraint written when the file sets none: 1.5 has every language
+/// feature the output uses (`import`-free, `check`-free; azapi 2.x needs >= 1.0).
+pub const DEFAULT_TERRAFORM_VERSION: &str = ">= 1.5";
+
+/// Keys the azurerm backend cannot work without
+/// (developer.hashicorp.com/terraform/language/backend/azurerm).
+const AZURERM_BACKEND_REQUIRED: [&str; 3] = ["storage_account_name", "container_name", "key"];
+
 #[derive(Clone, Debug)]
 pub struct Storage {
     pub sku: Setting<String>,
@@ -172,6 +193,8 @@ pub struct Functions {
     pub plan: Setting<String>,
     pub runtime: Setting<String>,
     pub runtime_version: Setting<String>,
+    /// `python`, `typescript` or `javascript`; the default follows the runtime.
+    pub language: Setting<String>,
     pub https_only: Setting<bool>,
     pub min_tls_version: Setting<String>,
     /// Defaults to the SignalR origins.
@@ -327,10 +350,26 @@ pub fn resolve(env: &Env) -> Result<Resolved, Vec<Diagnostic>> {
     let fn_span = span_of(&env.functions, &(0..0));
     let f = env.functions.as_ref().map(|t| t.get_ref());
     let fl = &limits.functions;
+    let runtime = pick(&f.and_then(|t| t.runtime.clone()), "python".to_string(), &fn_span);
     let functions = Functions {
         plan: pick(&f.and_then(|t| t.plan.clone()), "FC1".to_string(), &fn_span),
-        runtime: pick(&f.and_then(|t| t.runtime.clone()), "python".to_string(), &fn_span),
-        runtime_version: pick(&f.and_then(|t| t.runtime_version.clone()), "3.12".to_string(), &fn_span),
+        runtime: runtime.clone(),
+        // The defaults of version and language follow the runtime (azure-limits.toml
+        // `default_versions`, `languages`); an unknown runtime is an input error already.
+        runtime_version: pick(
+            &f.and_then(|t| t.runtime_version.clone()),
+            fl.default_versions.get(&runtime.value).cloned().unwrap_or_default(),
+            &fn_span,
+        ),
+        language: pick(
+            &f.and_then(|t| t.language.clone()),
+            fl.languages
+                .get(&runtime.value)
+                .and_then(|l| l.first())
+                .cloned()
+                .unwrap_or_default(),
+            &fn_span,
+        ),
         https_only: pick(&f.and_then(|t| t.https_only.clone()), true, &fn_span),
         min_tls_version: pick(&f.and_then(|t| t.min_tls_version.clone()), "1.2".to_string(), &fn_span),
         cors_allowed_origins: match f.and_then(|t| t.cors_allowed_origins.clone()) {
@@ -409,6 +448,44 @@ pub fn resolve(env: &Env) -> Result<Resolved, Vec<Diagnostic>> {
     if let Some(n) = &env.naming {
         tables.insert("naming".to_string(), n.span());
     }
+    let tf = o.and_then(|o| o.terraform.as_ref());
+    let tf_span = tf.map(|t| t.span()).unwrap_or_else(|| out_span.clone());
+    let terraform_required_version = pick(
+        &tf.and_then(|t| t.get_ref().required_version.clone()),
+        DEFAULT_TERRAFORM_VERSION.to_string(),
+        &tf_span,
+    );
+    let terraform_backend = match tf.and_then(|t| t.get_ref().backend.as_ref()) {
+        None => None,
+        Some(backend) => {
+            // The schema has checked the keys, their types and `type` itself.
+            let mut kind = String::new();
+            let mut settings = Vec::new();
+            for (k, v) in backend.get_ref() {
+                match (k.get_ref().as_str(), v.get_ref()) {
+                    ("type", crate::model::BackendValue::Str(t)) => kind = t.clone(),
+                    (key, value) => settings.push((key.to_string(), value.clone())),
+                }
+            }
+            if kind == "azurerm" {
+                let missing: Vec<&str> = AZURERM_BACKEND_REQUIRED
+                    .into_iter()
+                    .filter(|r| !settings.iter().any(|(k, _)| k == r))
+                    .collect();
+                if let Some(first) = missing.first() {
+                    let list = missing.iter().map(|m| format!("`{m}`")).collect::<Vec<_>>().join(", ");
+                    return Err(vec![Diagnostic::error(
+                        "input/missing-key",
+                        format!("the azurerm backend needs {list}"),
+                    )
+                    .primary(backend.span(), format!("azurerm backend without `{first}`"))
+                    .note("Terraform asks for them at `terraform init` otherwise, and the state location stays unrecorded")
+                    .help(format!("add {list} to `backend`"))]);
+                }
+            }
+            Some(TerraformBackend { kind, settings })
+        }
+    };
 
     Ok(Resolved {
         environment,
@@ -431,6 +508,8 @@ pub fn resolve(env: &Env) -> Result<Resolved, Vec<Diagnostic>> {
             DEFAULT_AZURERM_VERSION.to_string(),
             &out_span,
         ),
+        terraform_required_version,
+        terraform_backend,
         waivers,
         tables,
     })
