@@ -308,8 +308,8 @@ def run_pyright(programs: list[Path]) -> tuple[dict[Path, list[str]], str]:
 
 # (what the mutant gets wrong, the pattern in the generated program, its replacement)
 MUTANTS = [
-    ("argument name", r"\bnetwork_acls=", "network_ac_ls="),
-    ("argument type", r"\bcapacity=(\d+)", r'capacity="\1"'),
+    ("argument name", r"\bresource_name_=", "resource_name="),
+    ("argument type", r'"capacity": (\d+)', r'"capacity": "\1"'),
     ("enum member", r"\bServiceKind\.SIGNAL_R\b", "ServiceKind.SIGNALR"),
 ]
 

@@ -126,6 +126,9 @@ def run_program(program_dir: Path, config: dict[str, str]) -> list[dict]:
             state.setdefault("hostName", f"{azure_name}.service.signalr.net")
             state.setdefault("connectionString", f"InstrumentationKey=mock-{azure_name}")
             state.setdefault("customerId", "mock-workspace-id")
+            if token == "azure-native:storage:StorageAccount":
+                state.setdefault("primaryEndpoints", {
+                    svc: f"https://{azure_name}.{svc}.core.windows.net/" for svc in ("blob", "queue", "table", "file")})
             ident = state.get("identity")
             if isinstance(ident, dict):
                 state["identity"] = dict(ident, principalId=f"principal-{azure_name}", tenantId="tenant")
@@ -223,7 +226,23 @@ def pulumi_path(arm_type: str, path: tuple[str, ...]) -> tuple[str, ...]:
     return path
 
 
-def compare(arm: dict, registered: list[dict]) -> list[str]:
+# Pulumi config key -> the ARM template parameter it stands for (the two-step switch).
+CONFIG_TO_PARAM = {"signalr_upstream_enabled": "signalRUpstreamEnabled"}
+SWITCHED = re.compile(r"^\[if\(parameters\('(\w+)'\),")
+
+
+def switched_off(value: str, params: dict[str, bool]) -> bool:
+    """An `[if(parameters('P'), on, off)]` whose parameter is false: ARM takes the `off` branch
+    (an empty list here), so the `on` branch's references and key reads do not apply."""
+    m = SWITCHED.match(value)
+    return bool(m) and params.get(m.group(1)) is False
+
+
+def compare(arm: dict, registered: list[dict], config: dict[str, str] | None = None) -> list[str]:
+    params = {n: p.get("defaultValue") for n, p in arm.get("parameters", {}).items() if p.get("type") == "bool"}
+    for key, value in (config or {}).items():
+        if key in CONFIG_TO_PARAM:
+            params[CONFIG_TO_PARAM[key]] = value.lower() == "true"
     problems: list[str] = []
     pool = [r for r in registered if not r["type"].startswith("pulumi:")]
     for r in pool:
@@ -254,20 +273,20 @@ def compare(arm: dict, registered: list[dict]) -> list[str]:
             candidates = [p for p in candidates if str(p["inputs"].get(name_key, "")).lower() == leaf.lower()]
         else:
             # A computed name (role assignments): match on the literal leaves instead.
-            candidates = [p for p in candidates if not mismatches(t, res, p)]
+            candidates = [p for p in candidates if not mismatches(t, res, p, params)]
         if not candidates:
             problems.append(f"ARM {t} {leaf or res.get('name')!r}: no Pulumi {token} with {name_key} = that name")
             continue
         twin = candidates[0]
         pool.remove(twin)
-        for m in mismatches(t, res, twin):
+        for m in mismatches(t, res, twin, params):
             problems.append(f"ARM {t} {leaf or res.get('name')!r}: {m}")
     for extra in pool:
         problems.append(f"Pulumi registers {extra['type']} {extra['name']!r} that the ARM template does not have")
     return problems
 
 
-def mismatches(arm_type: str, res: dict, twin: dict) -> list[str]:
+def mismatches(arm_type: str, res: dict, twin: dict, params: dict[str, bool]) -> list[str]:
     out = []
     keep = {k: v for k, v in res.items() if k not in ARM_ONLY_KEYS or (k == "scope" and arm_type in SCOPED)}
     for path, v in leaves(keep, ()):
@@ -279,6 +298,8 @@ def mismatches(arm_type: str, res: dict, twin: dict) -> list[str]:
             if not found:
                 out.append(f"{where} is computed in ARM ({v[:60]}...) but missing in Pulumi ({'.'.join(ppath)})")
                 continue
+            if switched_off(v, params):
+                continue
             text = got if isinstance(got, str) else json.dumps(got, sort_keys=True)
             for name in named_in(v):
                 if name.lower() not in text.lower():
@@ -287,6 +308,12 @@ def mismatches(arm_type: str, res: dict, twin: dict) -> list[str]:
                 out.append(f"{where} is read with listKeys in ARM; in Pulumi it is not a secret")
         elif v in ({}, []):
             continue
+        elif isinstance(v, str) and v.startswith("[["):
+            v = v[1:]  # ARM's escape for a literal string that starts with `[`
+            if not found:
+                out.append(f"{where} = {v!r} in ARM, missing in Pulumi ({'.'.join(ppath)})")
+            elif not equal(v, got):
+                out.append(f"{where} = {v!r} in ARM, {got!r} in Pulumi")
         elif not found:
             out.append(f"{where} = {v!r} in ARM, missing in Pulumi ({'.'.join(ppath)})")
         elif not equal(v, got):
@@ -317,7 +344,7 @@ def main(argv: list[str]) -> int:
     if show:
         print(json.dumps(registered, indent=1, sort_keys=True, default=str))
         return 0
-    problems = compare(json.loads(arm_file.read_text()), registered)
+    problems = compare(json.loads(arm_file.read_text()), registered, config)
     for p in problems:
         print(p)
     count = len([r for r in registered if not r["type"].startswith("pulumi:")])

@@ -4,14 +4,16 @@
 Usage: .tools/pulumi/bin/python scripts/vendor-pulumi-sdk.py [ARM_TEMPLATE ...]
 
 For each ARM resource type the pulumi target emits, the real SDK (the version pinned in
-scripts/tools/pulumi.txt) is introspected: its Python module and class, and for every argument
+scripts/tools/pulumi.txt) is introspected: its Python module and class, the Azure REST API version the SDK uses for it, and for every argument
 the ARM template uses, the Python argument name (`network_acls` for ARM's `networkACLs`,
 `resource_name_` where the name would clash with the Pulumi resource name), its nested
 arguments, and the enum class and members where the SDK types the field as an enum.
 
-Only the ARM paths that the given templates use are kept (default: every
-target/sigc-build/*/arm/azuredeploy.json), so the table stays small and reviewable; the printer
-refuses an ARM path that is not in it, naming this script. Run it again after adding a setting.
+Only the ARM paths that the given templates use are kept, so the table stays small and
+reviewable; the printer refuses an ARM path that is not in it, naming this script. Run it again
+after adding a setting. Without arguments it builds its own templates with target/debug/sigc:
+every examples/*.toml and tests/fixtures/**/*.toml that builds, and every plan x wiring x upstream
+auth combination (MATRIX).
 """
 
 from __future__ import annotations
@@ -21,7 +23,9 @@ import importlib
 import inspect
 import json
 import re
+import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 from pulumi._types import input_type_py_to_pulumi_names
@@ -52,6 +56,20 @@ WIRE_RENAMES = {
     "Microsoft.Storage/storageAccounts": {"supportsHttpsTrafficOnly": "enableHttpsTrafficOnly"},
     "Microsoft.Insights/components": {"Application_Type": "applicationType", "WorkspaceResourceId": "workspaceResourceId"},
 }
+
+# Structure ARM builds inside an expression (createObject), invisible in the JSON tree.
+COMPUTED = {
+    "Microsoft.SignalRService/signalR": {
+        "upstream": {"templates": {"hubPattern": {}, "eventPattern": {}, "categoryPattern": {}, "urlTemplate": {},
+                                   "auth": {"type": {}, "managedIdentity": {"resource": {}}}}},
+    },
+}
+
+
+def merge(into: dict, tree: dict) -> None:
+    for k, v in tree.items():
+        merge(into.setdefault(k, {}), v)
+
 
 FORWARD = re.compile(r"ForwardRef\('([A-Za-z0-9_]+)'\)")
 
@@ -113,22 +131,66 @@ def used_paths(templates: list[Path]) -> dict[str, dict]:
             top = {k: v for k, v in r.items() if k not in ("type", "apiVersion", "name", "dependsOn", "metadata", "properties", "condition")}
             flat = dict(top, **{renames.get(k, k): v for k, v in r.get("properties", {}).items()})
             walk(flat, tree)
+            merge(tree, COMPUTED.get(t, {}))
             tree.setdefault(TYPES[t][2], {})
-            tree.setdefault("resourceGroupName", {})
+            # Arguments the printer adds that ARM spells elsewhere: the resource group, an
+            # extension resource's target, a child's owner (unknown names are dropped below).
+            for extra in ("resourceGroupName", "resourceUri", "accountName", "name", "resourceName"):
+                tree.setdefault(extra, {})
     return trees
 
 
+MATRIX = """
+[environment]
+name = "m{i}"
+workload = "chat"
+location = "westeurope"
+profile = "production"
+[signalr]
+sku = "Standard_S1"
+local_auth = false
+[signalr.cors]
+allowed_origins = ["https://app.example.com"]
+[signalr.upstream]
+wiring = "{wiring}"
+auth = "{auth}"
+{audience}
+[functions]
+plan = "{plan}"
+"""
+
+
+def build_templates(scratch: Path) -> list[Path]:
+    sigc = ROOT / "target" / "debug" / "sigc"
+    sources = sorted((ROOT / "examples").glob("*.toml")) + sorted((ROOT / "tests" / "fixtures").rglob("*.toml"))
+    i = 0
+    for plan in ("FC1", "Y1", "EP1"):
+        for wiring in ("one-apply", "two-step"):
+            for auth in ("none", "managed-identity"):
+                i += 1
+                audience = 'audience = "11111111-2222-3333-4444-555555555555"' if auth != "none" else ""
+                path = scratch / f"m{i}.toml"
+                path.write_text(MATRIX.format(i=i, plan=plan, wiring=wiring, auth=auth, audience=audience))
+                sources.append(path)
+    for n, source in enumerate(sources):
+        subprocess.run([str(sigc), "build", str(source), "--out", str(scratch / f"out{n}"), "--target", "arm"],
+                       capture_output=True)
+    return sorted(scratch.glob("out*/*/arm/azuredeploy.json"))
+
+
 def main(argv: list[str]) -> int:
-    templates = [Path(a) for a in argv] or sorted((ROOT / "target" / "sigc-build").glob("*/arm/azuredeploy.json"))
+    scratch = tempfile.TemporaryDirectory(prefix="sigc-vendor-pulumi-")
+    templates = [Path(a) for a in argv] or build_templates(Path(scratch.name))
     if not templates:
-        print("vendor-pulumi-sdk: no ARM templates (build the examples first: scripts/test)", file=sys.stderr)
+        print("vendor-pulumi-sdk: no ARM templates (cargo build first)", file=sys.stderr)
         return 2
     used = used_paths(templates)
     from importlib import metadata
 
     out = {
         "_comment": "Generated by scripts/vendor-pulumi-sdk.py from the pinned pulumi-azure-native: do not edit.",
-        "sdk": f"pulumi-azure-native {metadata.version('pulumi_azure_native')}",
+        "pulumi": metadata.version("pulumi"),
+        "azure_native": metadata.version("pulumi_azure_native"),
         "types": {},
     }
     for t, tree in sorted(used.items()):
@@ -144,12 +206,14 @@ def main(argv: list[str]) -> int:
             # spells an argument of that name `resource_name_` there.
             if arg["py"] == "resource_name":
                 arg["py"] = "resource_name_"
+        api = re.search(r"Uses Azure REST API version (\S+?)\.?\s", inspect.getsource(getattr(module, cls_name)))
         entry = {"module": mod_name, "class": cls_name, "token": f"azure-native:{mod_name}:{cls_name}",
-                 "name_arg": name_wire, "renames": WIRE_RENAMES.get(t, {}), "args": args}
+                 "api": api.group(1) if api else "", "name_arg": name_wire, "renames": WIRE_RENAMES.get(t, {}), "args": args}
         out["types"][t] = entry
     OUT.parent.mkdir(parents=True, exist_ok=True)
     OUT.write_text(json.dumps(out, indent=1, sort_keys=True) + "\n")
     print(f"vendor-pulumi-sdk: wrote {OUT.relative_to(ROOT)} ({len(out['types'])} types from {len(templates)} templates)")
+    scratch.cleanup()
     return 0
 
 
