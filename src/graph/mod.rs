@@ -176,6 +176,7 @@ pub fn dependencies(resource: &Resource) -> Vec<ResId> {
         }
         Settings::SignalRNetworkAcl(acl) => deps.push(acl.signalr),
         Settings::RoleAssignment(ra) => deps.extend([ra.scope, ra.principal]),
+        Settings::DiagnosticSetting(d) => deps.extend([d.source, d.workspace]),
     }
     deps
 }
@@ -259,7 +260,7 @@ mod tests {
 
     #[test]
     fn ids_order_as_addresses_do() {
-        use super::resource::Role;
+        use super::resource::{LogSource, Role};
         let replica = |k: &str| ResId::keyed(Kind::SignalR, Key::new(k).unwrap());
         let mut ids = vec![
             ResId::ResourceGroup,
@@ -281,6 +282,8 @@ mod tests {
             replica("westus2"),
             replica("a"),
             replica("z_1"),
+            ResId::diagnostic_setting(LogSource::FunctionApp),
+            ResId::diagnostic_setting(LogSource::SignalR),
         ];
         ids.sort_by_key(|id| id.address());
         let by_address = ids.clone();

@@ -53,6 +53,33 @@ impl Role {
     }
 }
 
+/// The resource whose logs a diagnostic setting sends to the workspace (P16).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub enum LogSource {
+    FunctionApp,
+    SignalR,
+}
+
+impl LogSource {
+    /// snake_case label used in addresses and Terraform/Bicep symbol names.
+    pub const fn label(self) -> &'static str {
+        match self {
+            LogSource::FunctionApp => "function_app",
+            LogSource::SignalR => "signalr",
+        }
+    }
+
+    pub const ALL: [LogSource; 2] = [LogSource::FunctionApp, LogSource::SignalR];
+
+    /// The graph resource the logs come from.
+    pub fn resource(self) -> ResId {
+        match self {
+            LogSource::FunctionApp => ResId::FunctionApp,
+            LogSource::SignalR => ResId::SignalR,
+        }
+    }
+}
+
 /// The kind part of a resource's identity: which Azure resource it is, before the key
 /// says which instance. Ordered as its [`Kind::as_str`] spelling orders, so ids sort as
 /// their addresses do.
@@ -71,6 +98,8 @@ pub enum Kind {
     /// The function app's `signalr_extension` system key (`wiring = "one-apply"`).
     HostKey,
     RoleAssignment,
+    /// A diagnostic setting on one resource, to the Log Analytics workspace (P16).
+    DiagnosticSetting,
 }
 
 impl Kind {
@@ -88,6 +117,7 @@ impl Kind {
             Kind::SignalRNetworkAcl => "signalr_network_acl",
             Kind::HostKey => "host_key",
             Kind::RoleAssignment => "role_assignment",
+            Kind::DiagnosticSetting => "diagnostic_setting",
         }
     }
 }
@@ -280,6 +310,11 @@ impl ResId {
         ResId::keyed(Kind::RoleAssignment, Key::from_static(role.label()))
     }
 
+    /// The diagnostic setting of a log source, keyed by the source.
+    pub const fn diagnostic_setting(source: LogSource) -> ResId {
+        ResId::keyed(Kind::DiagnosticSetting, Key::from_static(source.label()))
+    }
+
     /// Stable, target-neutral address, e.g. `signalr.main`.
     pub fn address(self) -> String {
         format!("{}.{}", self.kind.as_str(), self.key)
@@ -331,6 +366,7 @@ pub enum Settings {
     SignalRNetworkAcl(NetworkAcl),
     HostKey(HostKey),
     RoleAssignment(RoleAssignment),
+    DiagnosticSetting(DiagnosticSetting),
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -584,6 +620,23 @@ pub struct RoleAssignment {
     pub principal_type: String,
 }
 
+/// A diagnostic setting that sends one resource's logs to the Log Analytics workspace
+/// (P16: the SignalR log flags only produce logs; nothing is stored without a setting).
+/// ARM `Microsoft.Insights/diagnosticSettings`, an extension resource on the source;
+/// azurerm `azurerm_monitor_diagnostic_setting`. Source:
+/// learn.microsoft.com/azure/azure-signalr/signalr-howto-diagnostic-logs,
+/// learn.microsoft.com/azure/azure-functions/functions-monitor-log-analytics.
+#[derive(Clone, Debug, Serialize)]
+pub struct DiagnosticSetting {
+    /// The resource whose logs are sent.
+    pub source: ResId,
+    pub workspace: ResId,
+    /// Category groups sent (`allLogs` for SignalR).
+    pub category_groups: Vec<String>,
+    /// Single categories sent (`FunctionAppLogs` for the function app).
+    pub categories: Vec<String>,
+}
+
 impl Resource {
     /// The Azure resource type, as ARM names it (the same in every target).
     pub fn azure_type(&self) -> &'static str {
@@ -599,6 +652,7 @@ impl Resource {
             Settings::SignalRNetworkAcl(_) => "Microsoft.SignalRService/signalR (networkACLs)",
             Settings::HostKey(_) => "Microsoft.Web/sites/host/systemKeys",
             Settings::RoleAssignment(_) => "Microsoft.Authorization/roleAssignments",
+            Settings::DiagnosticSetting(_) => "Microsoft.Insights/diagnosticSettings",
         }
     }
 

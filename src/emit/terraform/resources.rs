@@ -27,6 +27,7 @@ pub fn tf_type(resource: &Resource) -> &'static str {
         Settings::SignalRNetworkAcl(_) => "azurerm_signalr_service_network_acl",
         Settings::RoleAssignment(_) => "azurerm_role_assignment",
         Settings::HostKey(_) => "azapi_resource",
+        Settings::DiagnosticSetting(_) => "azurerm_monitor_diagnostic_setting",
     }
 }
 
@@ -150,6 +151,27 @@ pub fn resource_block(graph: &ResourceGraph, resource: &Resource) -> anyhow::Res
         Settings::SignalRNetworkAcl(acl) => network_acl(graph, resource, acl).with_context(what)?,
         Settings::RoleAssignment(ra) => role_assignment(graph, resource, ra).with_context(what)?,
         Settings::HostKey(k) => host_key(graph, resource, k).with_context(what)?,
+        Settings::DiagnosticSetting(d) => {
+            let mut b = start(resource)
+                .add_attribute(("name", lit(&resource.name)))
+                .add_attribute(("target_resource_id", attr(graph, d.source, &["id"])?))
+                .add_attribute(("log_analytics_workspace_id", attr(graph, d.workspace, &["id"])?));
+            for group in &d.category_groups {
+                b = b.add_block(
+                    Block::builder("enabled_log")
+                        .add_attribute(("category_group", lit(group)))
+                        .build(),
+                );
+            }
+            for category in &d.categories {
+                b = b.add_block(
+                    Block::builder("enabled_log")
+                        .add_attribute(("category", lit(category)))
+                        .build(),
+                );
+            }
+            b.build()
+        }
     };
     Ok(block)
 }
