@@ -342,6 +342,7 @@ impl<'a> Program<'a> {
                     let _ = writeln!(body, "{}\n", layout(&format!("{} = {}", snake(v.name), value.code), 0));
                 }
                 Item::Resource(r) if r.existing => {}
+                Item::Resource(r) if r.module.is_some() => body.push_str(&self.module_call(r)?),
                 Item::Resource(r) => body.push_str(&self.resource(r)?),
             }
         }
@@ -410,6 +411,51 @@ impl<'a> Program<'a> {
         out.push('\n');
         out.push_str(&body);
         out.push_str(&exports);
+        Ok(out)
+    }
+
+    /// A module call (ARM: a nested deployment). Pulumi has no deployments: the template's
+    /// resources are written in place, its parameters substituted, under the call's Python
+    /// name and after what the call comes after. Inside the template the resource it acts on
+    /// is an `existing` declaration named by a parameter: that is the graph's own resource,
+    /// so its variable stands in for it.
+    fn module_call(&mut self, decl: &Resource) -> Result<String> {
+        let stack = self.stack;
+        let call = decl.module.as_ref().context("a module call")?;
+        let template = stack.templates.get(call.template).context("the called template")?;
+        let items = arm_model::substitute_items(&template.items, &call.params);
+        let var = self.var(decl.key)?.to_string();
+        let mut deployed = Vec::new();
+        for item in &items {
+            let Item::Resource(r) = item else {
+                bail!("a variable in a module template")
+            };
+            if !r.existing {
+                deployed.push(r.as_ref());
+                continue;
+            }
+            let ResName::Computed(Expr::Name(target)) = &r.name else {
+                bail!(
+                    "the existing {} in a module is not named after a stack resource",
+                    r.symbol
+                )
+            };
+            let alias = self.var(*target)?.to_string();
+            self.vars.insert(r.key, alias);
+        }
+        let mut out = String::new();
+        let single = deployed.len() == 1;
+        for r in deployed {
+            let name = if single {
+                var.clone()
+            } else {
+                format!("{var}_{}", snake(&r.symbol))
+            };
+            self.vars.insert(r.key, name);
+            let mut r = r.clone();
+            r.depends_on.clone_from(&decl.depends_on);
+            out.push_str(&self.resource(&r)?);
+        }
         Ok(out)
     }
 
