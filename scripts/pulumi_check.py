@@ -49,6 +49,14 @@ TYPES: dict[str, tuple[str, str]] = {
     "Microsoft.Authorization/roleAssignments": ("azure-native:authorization:RoleAssignment", "roleAssignmentName"),
     "Microsoft.Authorization/locks": ("azure-native:authorization:ManagementLockAtResourceGroupLevel", "lockName"),
     "Microsoft.Insights/diagnosticSettings": ("azure-native:monitor:DiagnosticSetting", "name"),
+    "Microsoft.Network/virtualNetworks": ("azure-native:network:VirtualNetwork", "virtualNetworkName"),
+    "Microsoft.Network/virtualNetworks/subnets": ("azure-native:network:Subnet", "subnetName"),
+    "Microsoft.Network/privateEndpoints": ("azure-native:network:PrivateEndpoint", "privateEndpointName"),
+    "Microsoft.Network/privateEndpoints/privateDnsZoneGroups": ("azure-native:network:PrivateDnsZoneGroup", "privateDnsZoneGroupName"),
+    "Microsoft.Network/privateDnsZones": ("azure-native:privatedns:PrivateZone", "privateZoneName"),
+    "Microsoft.Network/privateDnsZones/virtualNetworkLinks": ("azure-native:privatedns:VirtualNetworkLink", "virtualNetworkLinkName"),
+    "Microsoft.SignalRService/signalR/customCertificates": ("azure-native:signalrservice:SignalRCustomCertificate", "certificateName"),
+    "Microsoft.SignalRService/signalR/customDomains": ("azure-native:signalrservice:SignalRCustomDomain", "name"),
 }
 
 # ARM keys that pulumi-azure-native does not flatten or names differently, per type:

@@ -49,6 +49,15 @@ TYPES = {
     "Microsoft.Authorization/roleAssignments": ("authorization", "RoleAssignment", "roleAssignmentName"),
     "Microsoft.Authorization/locks": ("authorization", "ManagementLockAtResourceGroupLevel", "lockName"),
     "Microsoft.Insights/diagnosticSettings": ("monitor", "DiagnosticSetting", "name"),
+    # Issue 10: private networking, replicas, custom domain.
+    "Microsoft.Network/virtualNetworks": ("network", "VirtualNetwork", "virtualNetworkName"),
+    "Microsoft.Network/virtualNetworks/subnets": ("network", "Subnet", "subnetName"),
+    "Microsoft.Network/privateEndpoints": ("network", "PrivateEndpoint", "privateEndpointName"),
+    "Microsoft.Network/privateEndpoints/privateDnsZoneGroups": ("network", "PrivateDnsZoneGroup", "privateDnsZoneGroupName"),
+    "Microsoft.Network/privateDnsZones": ("privatedns", "PrivateZone", "privateZoneName"),
+    "Microsoft.Network/privateDnsZones/virtualNetworkLinks": ("privatedns", "VirtualNetworkLink", "virtualNetworkLinkName"),
+    "Microsoft.SignalRService/signalR/customCertificates": ("signalrservice", "SignalRCustomCertificate", "certificateName"),
+    "Microsoft.SignalRService/signalR/customDomains": ("signalrservice", "SignalRCustomDomain", "name"),
 }
 
 # ARM keys the SDK spells differently on the wire (pulumi-azure-native renames them).
@@ -135,7 +144,8 @@ def used_paths(templates: list[Path]) -> dict[str, dict]:
             tree.setdefault(TYPES[t][2], {})
             # Arguments the printer adds that ARM spells elsewhere: the resource group, an
             # extension resource's target, a child's owner (unknown names are dropped below).
-            for extra in ("resourceGroupName", "resourceUri", "accountName", "name", "resourceName"):
+            for extra in ("resourceGroupName", "resourceUri", "accountName", "name", "resourceName", "virtualNetworkName",
+                          "privateEndpointName", "privateZoneName"):
                 tree.setdefault(extra, {})
     return trees
 
@@ -199,7 +209,9 @@ def main(argv: list[str]) -> int:
             return 1
         mod_name, cls_name, name_wire = TYPES[t]
         module = importlib.import_module(f"pulumi_azure_native.{mod_name}")
-        args_cls = getattr(module, f"{cls_name}Args")
+        # The resource's own Args class, from its module: the package namespace may hold an
+        # input type of the same name (network.VirtualNetworkArgs is the nested one).
+        args_cls = getattr(sys.modules[getattr(module, cls_name).__module__], f"{cls_name}Args")
         args = describe(module, args_cls, tree)
         for arg in args.values():
             # The constructor's first parameter is the Pulumi name `resource_name`; the SDK

@@ -553,6 +553,9 @@ impl<'a> Program<'a> {
                     "Microsoft.Storage/storageAccounts" => "accountName",
                     "Microsoft.Web/sites" => "name",
                     "Microsoft.SignalRService/signalR" => "resourceName",
+                    "Microsoft.Network/virtualNetworks" => "virtualNetworkName",
+                    "Microsoft.Network/privateEndpoints" => "privateEndpointName",
+                    "Microsoft.Network/privateDnsZones" => "privateZoneName",
                     other => bail!("no Pulumi parent argument for a child of {other}"),
                 };
                 let owner_py = self.arg(ty, owner_arg)?.py.clone();
