@@ -24,6 +24,7 @@ use anyhow::{bail, Context, Result};
 use serde::Deserialize;
 
 use super::arm_model::{self, Expr, Item, Node, Ref, ResName, Resource, Stack, LOCATION, UPSTREAM_SWITCH};
+use super::functions::py_str;
 use super::Artifact;
 use crate::graph::ResourceGraph;
 
@@ -85,29 +86,7 @@ fn sdk() -> Result<&'static Sdk> {
         .map_err(|e| anyhow::anyhow!("schemas/pulumi/sdk.json: {e}"))
 }
 
-// --- Python syntax: the one escaping place ----------------------------------------------------
-
-/// A Python string literal holding exactly `s` (double-quoted; backslash, quote and every
-/// control character escaped, so no user text can end the literal or start code).
-pub fn py_str(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 2);
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '\\' => out.push_str("\\\\"),
-            '"' => out.push_str("\\\""),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            c if (c as u32) < 0x20 || c == '\u{7f}' || c == '\u{2028}' || c == '\u{2029}' => {
-                let _ = write!(out, "\\u{:04x}", c as u32);
-            }
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
-}
+// --- Python syntax (strings: `functions::py_str`, the one Python escaper) ------------------------
 
 /// A `#` comment line: no line break can end it early.
 fn py_comment(s: &str) -> String {
@@ -632,6 +611,20 @@ impl<'a> Program<'a> {
         })
     }
 
+    /// A dict key: the SDK's Python name where the SDK describes the dict, else the key itself
+    /// (a free-form map such as tags); and the SDK's description of the value.
+    fn key(map: Option<&'a BTreeMap<String, Arg>>, k: &str) -> Result<(String, Option<&'a Arg>)> {
+        match map {
+            Some(m) => {
+                let a = m.get(k).with_context(|| {
+                    format!("schemas/pulumi/sdk.json has no `{k}` here: run scripts/vendor-pulumi-sdk.py on a template that sets it")
+                })?;
+                Ok((py_str(&a.py), Some(a)))
+            }
+            None => Ok((py_str(k), None)),
+        }
+    }
+
     /// A dict: SDK `*ArgsDict` keys (Python names) where the SDK describes them.
     fn fields(
         &mut self,
@@ -641,15 +634,7 @@ impl<'a> Program<'a> {
     ) -> Result<Py> {
         let mut parts = Vec::new();
         for (k, v) in fields {
-            let (key, arg) = match args {
-                Some(map) => {
-                    let a = map.get(k).with_context(|| {
-                        format!("schemas/pulumi/sdk.json has no `{k}` here: run scripts/vendor-pulumi-sdk.py on a template that sets it")
-                    })?;
-                    (py_str(&a.py), Some(a))
-                }
-                None => (py_str(k), None),
-            };
+            let (key, arg) = Self::key(args, k)?;
             let p = self.node(v, arg, module)?;
             parts.push(format!("{key}: {}", p.code));
         }
@@ -748,40 +733,15 @@ impl<'a> Program<'a> {
                     output: a.output || b.output,
                 }
             }
-            Expr::Object(fields) => {
-                let map = arg.and_then(|a| a.args.as_ref());
-                let mut parts = Vec::new();
-                let mut output = false;
-                for (k, v) in fields {
-                    let (key, sub) = match map {
-                        Some(m) => {
-                            let a = m.get(k).with_context(|| {
-                                format!("schemas/pulumi/sdk.json has no `{k}` here: run scripts/vendor-pulumi-sdk.py")
-                            })?;
-                            (py_str(&a.py), Some(a))
-                        }
-                        None => (py_str(k), None),
-                    };
-                    let p = self.expr_in(v, sub, module)?;
-                    output |= p.output;
-                    parts.push(format!("{key}: {}", p.code));
-                }
-                Py {
-                    code: format!("{{{}}}", parts.join(", ")),
-                    output,
-                }
-            }
+            Expr::Object(fields) => self.object_expr(fields, arg.and_then(|a| a.args.as_ref()), module)?,
             Expr::Array(items) => {
                 let item = arg.and_then(|a| a.items.as_ref());
                 let mut parts = Vec::new();
                 let mut output = false;
                 for i in items {
                     let p = match (i, item) {
-                        (Expr::Object(_), Some(fields)) => {
-                            // Items of an array of objects: describe them by their fields.
-                            let wrapper = ArgRef(fields);
-                            self.object_items(i, wrapper, module)?
-                        }
+                        // Items of an array of objects: described by the array's item fields.
+                        (Expr::Object(kv), Some(fields)) => self.object_expr(kv, Some(fields), module)?,
                         _ => self.expr_in(i, arg, module)?,
                     };
                     output |= p.output;
@@ -795,19 +755,20 @@ impl<'a> Program<'a> {
         })
     }
 
-    fn object_items(&mut self, e: &Expr, fields: ArgRef<'a>, module: &str) -> Result<Py> {
-        let Expr::Object(kv) = e else {
-            return self.expr_in(e, None, module);
-        };
+    /// A dict built inside an expression (ARM `createObject`), keys as in [`Self::key`].
+    fn object_expr(
+        &mut self,
+        fields: &[(String, Expr)],
+        map: Option<&'a BTreeMap<String, Arg>>,
+        module: &str,
+    ) -> Result<Py> {
         let mut parts = Vec::new();
         let mut output = false;
-        for (k, v) in kv {
-            let a = fields.0.get(k).with_context(|| {
-                format!("schemas/pulumi/sdk.json has no `{k}` here: run scripts/vendor-pulumi-sdk.py")
-            })?;
-            let p = self.expr_in(v, Some(a), module)?;
+        for (k, v) in fields {
+            let (key, sub) = Self::key(map, k)?;
+            let p = self.expr_in(v, sub, module)?;
             output |= p.output;
-            parts.push(format!("{}: {}", py_str(&a.py), p.code));
+            parts.push(format!("{key}: {}", p.code));
         }
         Ok(Py {
             code: format!("{{{}}}", parts.join(", ")),
@@ -886,9 +847,6 @@ impl<'a> Program<'a> {
     }
 }
 
-#[derive(Clone, Copy)]
-struct ArgRef<'a>(&'a BTreeMap<String, Arg>);
-
 /// How an array's items are described: objects by their fields, scalars by the array's arg.
 #[derive(Clone, Copy)]
 enum ItemArg<'a> {
@@ -916,13 +874,6 @@ fn lower_first(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn py_str_escapes_what_could_end_the_literal() {
-        assert_eq!(py_str(r#"a"b\c"#), r#""a\"b\\c""#);
-        assert_eq!(py_str("x\ny\u{0}"), "\"x\\ny\\u0000\"");
-        assert_eq!(py_str("${x} {0} %{y}"), "\"${x} {0} %{y}\"");
-    }
 
     #[test]
     fn long_values_break_inside_brackets_never_inside_strings() {
