@@ -14,6 +14,13 @@ Checks, per environment and per folder that exists:
   pycep-parse       pycep-parser `BicepParser().parse` on every bicep/**/*.bicep
   functions-compile every functions/**/*.py of a Python app compiles, every functions/**/*.json parses
                     (the apps are loaded with the real SDKs by scripts/check-functions.py)
+  pulumi-mocks      pulumi/__main__.py runs offline under the real SDKs' mocks and registers the
+                    same resources and settings as arm/azuredeploy.json (scripts/pulumi_check.py)
+  pulumi-pyright    pyright (strict about argument names, types and enum members) reports 0 errors
+                    on every pulumi/__main__.py, against the pinned pulumi-azure-native
+  pulumi-mutants    once per run: copies of one program with a wrong argument name, a wrong type and a
+                    wrong enum member must each fail pyright, and the wrong name must fail the mocks
+                    run too, so the two checks above can fail
   checkov-<fw>      checkov --framework terraform / arm / bicep: any failed check, any file checkov
                     could not parse, or a folder it found nothing to check in, fails. Skips written in
                     the output (`#checkov:skip=ID:why` in HCL, `// checkov:skip=ID:why` in Bicep, resource
@@ -44,10 +51,13 @@ TOOLS = ROOT / ".tools"
 TOOLS_PYTHON = TOOLS / "py" / "bin" / "python"
 TERRAFORM = TOOLS / "bin" / "terraform"
 CHECKOV = TOOLS / "bin" / "checkov"
+PULUMI_PYTHON = TOOLS / "pulumi" / "bin" / "python"
+PYRIGHT = TOOLS / "pulumi" / "bin" / "pyright"
+PULUMI_CHECK = ROOT / "scripts" / "pulumi_check.py"
 
 SARIF_SCHEMA = ROOT / "tests" / "fixtures" / "sarif" / "sarif-schema-2.1.0.json"
 
-TARGET_DIRS = ("terraform", "terraform-json", "arm", "bicep", "functions")
+TARGET_DIRS = ("terraform", "terraform-json", "arm", "bicep", "functions", "pulumi")
 CHECKOV_FRAMEWORKS = ("terraform", "arm", "bicep")
 
 # No update checks, telemetry or downloads: CI reaches package registries only.
@@ -272,6 +282,70 @@ def record_checkov(report: Report, envs: list[Env], proc: subprocess.Popen[str])
         print(f"note: checkov results outside any environment folder: {', '.join(sorted(set(stray)))}")
 
 
+def check_pulumi_mocks(env: Env) -> list[str]:
+    if "arm" not in env.dirs:
+        return ["pulumi/ is checked against its ARM twin: build with --target all (arm/ is missing)"]
+    proc = subprocess.run([str(PULUMI_PYTHON), str(PULUMI_CHECK), str(env.path)], capture_output=True, text=True)
+    if proc.returncode == 0:
+        return []
+    return [f"scripts/pulumi_check.py exited {proc.returncode}:", proc.stdout[-6000:], proc.stderr[-6000:]]
+
+
+def run_pyright(programs: list[Path]) -> tuple[dict[Path, list[str]], str]:
+    """pyright over all programs at once (its start-up is most of the cost): errors per file."""
+    cmd = [str(PYRIGHT), "--outputjson", "--pythonpath", str(PULUMI_PYTHON), *map(str, programs)]
+    proc = subprocess.run(cmd, capture_output=True, text=True)
+    try:
+        result = json.loads(proc.stdout)
+    except json.JSONDecodeError:
+        return {}, f"pyright exited {proc.returncode} without a JSON report:\n{proc.stdout[-3000:]}{proc.stderr[-3000:]}"
+    errors: dict[Path, list[str]] = {p.resolve(): [] for p in programs}
+    for d in result.get("generalDiagnostics", []):
+        if d.get("severity") == "error":
+            line = d.get("range", {}).get("start", {}).get("line", -1) + 1
+            errors.setdefault(Path(d["file"]).resolve(), []).append(f"line {line}: {d.get('message')}")
+    return errors, ""
+
+
+# (what the mutant gets wrong, the pattern in the generated program, its replacement)
+MUTANTS = [
+    ("argument name", r"\bresource_name_=", "resource_name="),
+    ("argument type", r'"capacity": (\d+)', r'"capacity": "\1"'),
+    ("enum member", r"\bServiceKind\.SIGNAL_R\b", "ServiceKind.SIGNALR"),
+]
+
+
+def check_pulumi_mutants(env: Env, scratch: Path) -> list[str]:
+    import re
+    import shutil
+
+    source = (env.path / "pulumi" / "__main__.py").read_text(encoding="utf-8")
+    problems, programs = [], []
+    for what, pattern, replacement in MUTANTS:
+        mutated, count = re.subn(pattern, replacement, source, count=1)
+        if count == 0:
+            problems.append(f"mutant '{what}': {pattern!r} matches nothing in {env.label}/pulumi/__main__.py")
+            continue
+        folder = scratch / what.replace(" ", "-")
+        shutil.copytree(env.path, folder / env.path.name)
+        program = folder / env.path.name / "pulumi" / "__main__.py"
+        program.write_text(mutated, encoding="utf-8")
+        programs.append((what, program))
+    errors, crash = run_pyright([p for _, p in programs])
+    if crash:
+        return problems + [crash]
+    for what, program in programs:
+        if not errors.get(program.resolve()):
+            problems.append(f"mutant '{what}': pyright found no error")
+    for what, program in programs:
+        if what == "argument name":
+            proc = subprocess.run([str(PULUMI_PYTHON), str(PULUMI_CHECK), str(program.parent.parent)],
+                                  capture_output=True, text=True)
+            if proc.returncode == 0:
+                problems.append("mutant 'argument name': the mocks run passed")
+    return problems
+
+
 def sarif_validator():
     """A draft-04 validator for the SARIF schema whose every format is really checked.
 
@@ -377,6 +451,25 @@ def main(argv: list[str]) -> int:
                     problems = parse_each(env, files(folder, "*.py"), compile_python, ".py")
                 problems += parse_each(env, files(folder, "*.json"), load_json_object, ".json")
                 report.record(f"functions-compile {env.label}", problems)
+
+    pulumi_envs = [env for envs, _ in plans for env in envs if "pulumi" in env.dirs]
+    if pulumi_envs:
+        if not (os.access(PULUMI_PYTHON, os.X_OK) and os.access(PYRIGHT, os.X_OK)):
+            report.record("pulumi-tools", [f"{PULUMI_PYTHON} or {PYRIGHT} not found: run scripts/install-tools.sh"])
+        else:
+            import tempfile
+
+            for env in pulumi_envs:
+                report.record(f"pulumi-mocks {env.label}", check_pulumi_mocks(env))
+            programs = [env.path / "pulumi" / "__main__.py" for env in pulumi_envs]
+            errors, crash = run_pyright(programs)
+            for env, program in zip(pulumi_envs, programs):
+                found = errors.get(program.resolve(), [])
+                report.record(f"pulumi-pyright {env.label}", [crash] if crash else
+                              ([f"{len(found)} pyright error(s):", *found] if found else []))
+            with tempfile.TemporaryDirectory(prefix="sigc-pulumi-mutants-") as scratch:
+                report.record(f"pulumi-mutants {pulumi_envs[0].label}",
+                              check_pulumi_mutants(pulumi_envs[0], Path(scratch)))
 
     for envs, proc in plans:
         if proc is not None:

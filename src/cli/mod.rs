@@ -51,6 +51,7 @@ pub enum TargetArg {
     Arm,
     Bicep,
     Functions,
+    Pulumi,
     All,
 }
 

@@ -8,6 +8,7 @@ pub mod arm_model;
 pub mod bicep;
 pub mod checkov;
 pub mod functions;
+pub mod pulumi;
 pub mod templates;
 pub mod terraform;
 pub mod terraform_json;
@@ -35,15 +36,17 @@ pub enum Target {
     Arm,
     Bicep,
     Functions,
+    Pulumi,
 }
 
 impl Target {
-    pub const ALL: [Target; 5] = [
+    pub const ALL: [Target; 6] = [
         Target::Terraform,
         Target::TerraformJson,
         Target::Arm,
         Target::Bicep,
         Target::Functions,
+        Target::Pulumi,
     ];
 
     /// The default when neither `--target` nor `[outputs] targets` says otherwise.
@@ -56,6 +59,7 @@ impl Target {
             Target::Arm => "arm",
             Target::Bicep => "bicep",
             Target::Functions => "functions",
+            Target::Pulumi => "pulumi",
         }
     }
 
@@ -103,7 +107,7 @@ pub fn document(target: Target, artifacts: &[Artifact]) -> Option<String> {
             (!files.is_empty()).then(|| files.join("\n"))
         }
         Target::TerraformJson | Target::Arm => artifacts.first().map(|a| a.contents.clone()),
-        Target::Bicep | Target::Functions => None,
+        Target::Bicep | Target::Functions | Target::Pulumi => None,
     }
 }
 
@@ -114,5 +118,6 @@ pub fn emit(graph: &ResourceGraph, target: Target) -> anyhow::Result<Vec<Artifac
         Target::Arm => arm::emit(graph),
         Target::Bicep => bicep::emit(graph),
         Target::Functions => functions::emit(graph),
+        Target::Pulumi => pulumi::emit(graph),
     }
 }
