@@ -42,6 +42,7 @@ TYPES: dict[str, tuple[str, str]] = {
     "Microsoft.Storage/storageAccounts": ("azure-native:storage:StorageAccount", "accountName"),
     "Microsoft.Storage/storageAccounts/blobServices/containers": ("azure-native:storage:BlobContainer", "containerName"),
     "Microsoft.Web/sites": ("azure-native:web:WebApp", "name"),
+    "Microsoft.Web/sites/config": ("azure-native:web:WebAppApplicationSettings", "name"),
     # pulumi-azure-native has no typed resource for host keys: the generic resource PUTs it.
     "Microsoft.Web/sites/host/systemKeys": ("azure-native:resources:Resource", "resourceName"),
     "Microsoft.SignalRService/signalR": ("azure-native:signalrservice:SignalR", "resourceName"),
@@ -64,6 +65,8 @@ TYPES: dict[str, tuple[str, str]] = {
 RENAMES: dict[str, dict[tuple[str, ...], tuple[str, ...]]] = {
     # The generic resource keeps `properties` as one free-form argument.
     "Microsoft.Web/sites/host/systemKeys": {("properties",): ("properties",)},
+    # A site's settings map (P14) is one `properties` argument too.
+    "Microsoft.Web/sites/config": {("properties",): ("properties",)},
     "Microsoft.Insights/components": {
         ("properties", "Application_Type"): ("applicationType",),
         ("properties", "WorkspaceResourceId"): ("workspaceResourceId",),
@@ -104,16 +107,21 @@ def arm_resources(template: dict) -> list[dict]:
     return out
 
 
+# Singleton children the SDK names by their owner (a site's `config/appsettings`).
+OWNER_NAMED = {"Microsoft.Web/sites/config"}
+
+
 def arm_leaf_name(r: dict) -> str | None:
     name = r.get("name", "")
     if is_expr(name):
         return None
-    return name.split("/")[-1]
+    return name.split("/")[0] if r.get("type") in OWNER_NAMED else name.split("/")[-1]
 
 
 # --- the mocks ------------------------------------------------------------------------------
 
 SUB = "00000000-0000-0000-0000-000000000000"
+PUBLISHED_PACKAGE = "https://mock.blob.core.windows.net/packages/published.zip"
 
 
 def run_program(program_dir: Path, config: dict[str, str]) -> list[dict]:
@@ -148,6 +156,9 @@ def run_program(program_dir: Path, config: dict[str, str]) -> list[dict]:
                 return {"keys": [{"keyName": "key1", "value": "mock-storage-key", "permissions": "Full"}]}
             if args.token == "azure-native:web:listWebAppHostKeys":
                 return {"masterKey": "mock-master", "systemKeys": {"signalr_extension": "mock-system-key"}}
+            if args.token == "azure-native:web:listWebAppApplicationSettings":
+                # What publishing left on the site (P14): the program must carry it over.
+                return {"properties": {"WEBSITE_RUN_FROM_PACKAGE": PUBLISHED_PACKAGE, "STALE": "removed from ENV.toml"}}
             if args.token == "azure-native:authorization:getClientConfig":
                 return {"subscriptionId": SUB, "tenantId": "tenant", "clientId": "client", "objectId": "object"}
             return {}
@@ -291,6 +302,14 @@ def compare(arm: dict, registered: list[dict], config: dict[str, str] | None = N
             problems.append(f"ARM {t} {leaf or res.get('name')!r}: {m}")
     for extra in pool:
         problems.append(f"Pulumi registers {extra['type']} {extra['name']!r} that the ARM template does not have")
+    # P14: a settings resource keeps what publishing added and only that.
+    for r in registered:
+        if r["type"] == "azure-native:web:WebAppApplicationSettings":
+            props = r["inputs"].get("properties") or {}
+            if props.get("WEBSITE_RUN_FROM_PACKAGE") != PUBLISHED_PACKAGE:
+                problems.append(f"{r['name']}: the published WEBSITE_RUN_FROM_PACKAGE is not carried over (P14)")
+            if "STALE" in props:
+                problems.append(f"{r['name']}: a setting that is not the stack's or publishing's is kept")
     return problems
 
 

@@ -43,6 +43,8 @@ TYPES = {
     "Microsoft.Storage/storageAccounts": ("storage", "StorageAccount", "accountName"),
     "Microsoft.Storage/storageAccounts/blobServices/containers": ("storage", "BlobContainer", "containerName"),
     "Microsoft.Web/sites": ("web", "WebApp", "name"),
+    # The site's `config/appsettings` (P14): the SDK names it by the site.
+    "Microsoft.Web/sites/config": ("web", "WebAppApplicationSettings", "name"),
     "Microsoft.Web/sites/host/systemKeys": ("resources", "Resource", "resourceName"),
     "Microsoft.SignalRService/signalR": ("signalrservice", "SignalR", "resourceName"),
     "Microsoft.SignalRService/signalR/replicas": ("signalrservice", "SignalRReplica", "replicaName"),
@@ -138,7 +140,12 @@ def used_paths(templates: list[Path]) -> dict[str, dict]:
             tree = trees.setdefault(t, {})
             renames = WIRE_RENAMES.get(t, {})
             top = {k: v for k, v in r.items() if k not in ("type", "apiVersion", "name", "dependsOn", "metadata", "properties", "condition")}
-            flat = dict(top, **{renames.get(k, k): v for k, v in r.get("properties", {}).items()})
+            props = r.get("properties", {})
+            if isinstance(props, str):
+                # Computed as a whole (a site's settings map, P14): the SDK's `properties` argument.
+                flat = dict(top, properties={})
+            else:
+                flat = dict(top, **{renames.get(k, k): v for k, v in props.items()})
             walk(flat, tree)
             merge(tree, COMPUTED.get(t, {}))
             tree.setdefault(TYPES[t][2], {})

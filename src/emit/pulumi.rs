@@ -279,6 +279,8 @@ struct Program<'a> {
     /// Whether `uuid` / the client config are used.
     uuid: bool,
     client_config: bool,
+    /// Whether `_union` (ARM's `union()` of objects) is used.
+    union_helper: bool,
     /// The resources the one being printed depends on (invokes wait for them too).
     waits: Vec<String>,
 }
@@ -293,6 +295,7 @@ impl<'a> Program<'a> {
             modules: BTreeSet::new(),
             uuid: false,
             client_config: false,
+            union_helper: false,
             waits: Vec::new(),
         }
     }
@@ -387,6 +390,11 @@ impl<'a> Program<'a> {
         if self.client_config {
             out.push_str("client_config = authorization.get_client_config_output()\n");
         }
+        if self.union_helper {
+            out.push_str(
+                "\n\ndef _union(parts: list[dict[str, str]]) -> dict[str, str]:\n    \"\"\"ARM's union() of objects: later keys win.\"\"\"\n    merged: dict[str, str] = {}\n    for part in parts:\n        merged.update(part)\n    return merged\n\n",
+            );
+        }
         out.push('\n');
         out.push_str(&body);
         out.push_str(&exports);
@@ -467,7 +475,11 @@ impl<'a> Program<'a> {
                 args.push((arg.py.clone(), self.node(node, Some(arg), &ty.module)?.code));
             }
         }
-        if let Some(Node::Object(fields)) = &r.properties {
+        if let Some(Node::Expr(whole)) = &r.properties {
+            // Computed as a whole (a site's settings map, P14): the SDK's `properties` map.
+            let arg = self.arg(ty, "properties")?;
+            args.push((arg.py.clone(), self.expr_in(whole, Some(arg), &ty.module)?.code));
+        } else if let Some(Node::Object(fields)) = &r.properties {
             if r.ty == "Microsoft.Web/sites/host/systemKeys" {
                 // The generic resource takes the ARM body as one free-form argument.
                 args.push((
@@ -538,8 +550,11 @@ impl<'a> Program<'a> {
                     other => bail!("no Pulumi parent argument for a child of {other}"),
                 };
                 let owner_py = self.arg(ty, owner_arg)?.py.clone();
-                args.push((owner_py, format!("{}.name", self.var(owner.key)?)));
-                args.push((name_py, py_str(name)));
+                args.push((owner_py.clone(), format!("{}.name", self.var(owner.key)?)));
+                // A singleton child (a site's `config/appsettings`) is named by its owner alone.
+                if name_py != owner_py {
+                    args.push((name_py, py_str(name)));
+                }
             }
             ResName::Path { owner, rest } => {
                 // pulumi-azure-native has no typed resource for it: the generic resource
@@ -679,7 +694,16 @@ impl<'a> Program<'a> {
                 self.var(*r)?
             )),
             Expr::ListKeys(r, path) => self.list_keys(*r, path)?,
+            Expr::Call("list", args) => self.list_settings(args)?,
+            Expr::Call("union", parts) => self.union(parts, module)?,
             Expr::Call(name, args) => self.call(name, args)?,
+            Expr::Member(x, member) => {
+                let x = self.expr_in(x, None, module)?;
+                Py::output(format!("{}.{}", x.code, snake(member)))
+            }
+            Expr::ChildId { .. } | Expr::Index(..) => {
+                bail!("no Pulumi form for {e:?} outside the publish-settings read (P14)")
+            }
             Expr::Builtin("environment().suffixes.storage") => {
                 // Public Azure; the ARM twin reads it from the deployment's cloud.
                 Py::plain(py_str("core.windows.net"))
@@ -776,6 +800,64 @@ impl<'a> Program<'a> {
         })
     }
 
+    /// ARM `list()` of a site's `config/appsettings`: the SDK's invoke, after the site.
+    fn list_settings(&mut self, args: &[Expr]) -> Result<Py> {
+        let Some(Expr::ChildId {
+            of,
+            ty: "config",
+            name: "appsettings",
+        }) = args.first()
+        else {
+            bail!("no Pulumi invoke for list({args:?})")
+        };
+        self.modules.insert("web".into());
+        let rg = self.var(self.stack.resource_group.key)?.to_string();
+        let app = self.var(*of)?.to_string();
+        Ok(Py::output(format!(
+            "web.list_web_app_application_settings_output(name={app}.name, resource_group_name={rg}.name, opts=pulumi.InvokeOutputOptions(depends_on=[{app}]))"
+        )))
+    }
+
+    /// ARM `union()` of settings objects, P14's shape: the stack's settings, then for each
+    /// setting publishing adds, `if(contains(current, k), {k: current[k]}, {})`. In Python the
+    /// carried-over value is read inside one `apply` of the current settings, so a missing key
+    /// is never indexed.
+    fn union(&mut self, parts: &[Expr], module: &str) -> Result<Py> {
+        let mut codes = Vec::new();
+        for part in parts {
+            let code = match part {
+                Expr::If(cond, then, otherwise) => match (cond.as_ref(), then.as_ref(), otherwise.as_ref()) {
+                    (Expr::Call("contains", c), Expr::Object(kv), Expr::Object(empty))
+                        if empty.is_empty() && kv.len() == 1 && c.len() == 2 =>
+                    {
+                        let (Expr::Str(key), (k, Expr::Index(from, at))) = (&c[1], &kv[0]) else {
+                            bail!("no Pulumi form for this union part: {part:?}")
+                        };
+                        if k != key || from.as_ref() != &c[0] || at.as_ref() != &Expr::Str(key.clone()) {
+                            bail!("no Pulumi form for this union part: {part:?}");
+                        }
+                        let current = self.expr_in(&c[0], None, module)?;
+                        let key = py_str(key);
+                        format!(
+                            "{}.apply(lambda current: {{{key}: current[{key}]}} if current and {key} in current else {{}})",
+                            current.code
+                        )
+                    }
+                    _ => bail!("no Pulumi form for this union part: {part:?}"),
+                },
+                other => self.expr_in(other, None, module)?.code,
+            };
+            codes.push(code);
+        }
+        self.union_helper = true;
+        let merged = format!("pulumi.Output.all({}).apply(_union)", codes.join(", "));
+        // A dict holding secret outputs loses their secretness in Output.all: mark the map.
+        if parts.iter().any(reads_keys) {
+            return Ok(Py::output(format!("pulumi.Output.secret({merged})")));
+        }
+        Ok(Py::output(merged))
+    }
+
     /// `listKeys` as the SDK's invoke, waiting for what the resource being printed waits for.
     fn list_keys(&mut self, r: Ref, path: &str) -> Result<Py> {
         let decl = self.stack.get(r)?;
@@ -860,6 +942,21 @@ impl<'a> ItemArg<'a> {
             Some(f) => ItemArg::Fields(f),
             None => ItemArg::Scalar(a),
         }
+    }
+}
+
+/// Whether a value reads a key (`listKeys`) anywhere inside.
+fn reads_keys(e: &Expr) -> bool {
+    match e {
+        Expr::ListKeys(..) => true,
+        Expr::Call(_, args) | Expr::Concat(args) | Expr::Format(_, args) | Expr::Array(args) => {
+            args.iter().any(reads_keys)
+        }
+        Expr::If(c, a, b) => reads_keys(c) || reads_keys(a) || reads_keys(b),
+        Expr::Object(fields) => fields.iter().any(|(_, v)| reads_keys(v)),
+        Expr::Member(x, _) => reads_keys(x),
+        Expr::Index(x, k) => reads_keys(x) || reads_keys(k),
+        _ => false,
     }
 }
 
