@@ -330,7 +330,7 @@ mod tests {
         assert_eq!(blob.address(), "signalr.private_blob");
         assert_eq!(blob.instance_name("pe-chat-prod"), "pe-chat-prod-private-blob");
         assert_eq!(ResId::SignalR.instance_name("sigr-chat-prod"), "sigr-chat-prod");
-        assert!(std::mem::size_of::<ResId>() <= 50, "ResId stays small and Copy");
+        assert!(std::mem::size_of::<ResId>() <= 34, "ResId stays small and Copy");
     }
 
     fn info() -> StackInfo {

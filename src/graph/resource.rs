@@ -135,7 +135,7 @@ impl Ord for Kind {
 }
 
 /// Which instance of a kind: `main` for a singleton, else a stable label such as `blob`
-/// or `westus2`. At most [`Key::MAX`] bytes of `[a-z0-9_]`, starting with a letter, so
+/// or `westus2`. At most [`Key::MAX`] (31) bytes of `[a-z0-9_]`, starting with a letter, so
 /// it is a valid Terraform label and Bicep identifier part as it stands. Held inline so
 /// [`ResId`] stays `Copy` and compares without allocating.
 #[derive(Clone, Copy, PartialEq, Eq, Hash)]
@@ -154,7 +154,7 @@ pub enum KeyError {
 }
 
 impl Key {
-    pub const MAX: usize = 47;
+    pub const MAX: usize = 31;
     /// The key of a kind's only instance.
     pub const MAIN: Key = Key::from_static("main");
 
@@ -195,7 +195,7 @@ impl Key {
     pub const fn from_static(s: &'static str) -> Key {
         match Key::check(s) {
             Ok(()) => Key::copy(s),
-            Err(_) => panic!("a key is 1-47 bytes of [a-z0-9_], starting with a letter"),
+            Err(_) => panic!("a key is 1-31 bytes of [a-z0-9_], starting with a letter"),
         }
     }
 
