@@ -109,6 +109,17 @@ pub struct Functions {
     pub source: Vec<String>,
 }
 
+impl Functions {
+    /// `host_id_regex`, compiled on first use and kept for the process: compiling it
+    /// per file cost more than the rest of the rules together (bench/run, callgrind).
+    pub fn host_id_regex(&self) -> &'static regex::Regex {
+        static RE: OnceLock<regex::Regex> = OnceLock::new();
+        RE.get_or_init(|| {
+            regex::Regex::new(&limits().functions.host_id_regex).expect("host_id_regex is valid (tested)")
+        })
+    }
+}
+
 /// What an origin in a CORS list may look like (`[cors]`).
 #[derive(Debug, Deserialize)]
 pub struct Cors {
