@@ -188,10 +188,11 @@ fn stable_toposort(graph: &DiGraph<Resource, ()>) -> Option<Vec<NodeIndex>> {
         .node_indices()
         .map(|n| (n, graph.neighbors_directed(n, petgraph::Direction::Incoming).count()))
         .collect();
-    let mut ready: std::collections::BTreeSet<(String, NodeIndex)> = indegree
+    // Keyed by the borrowed address parts (ordered as addresses are), not a formatted String.
+    let mut ready: std::collections::BTreeSet<((&str, &str), NodeIndex)> = indegree
         .iter()
         .filter(|(_, &d)| d == 0)
-        .map(|(&n, _)| (graph[n].id.address(), n))
+        .map(|(&n, _)| (graph[n].id.address_parts(), n))
         .collect();
     let mut order = Vec::with_capacity(graph.node_count());
     while let Some(first) = ready.pop_first() {
@@ -201,7 +202,7 @@ fn stable_toposort(graph: &DiGraph<Resource, ()>) -> Option<Vec<NodeIndex>> {
             let d = indegree.get_mut(&next).expect("every node has an in-degree");
             *d -= 1;
             if *d == 0 {
-                ready.insert((graph[next].id.address(), next));
+                ready.insert((graph[next].id.address_parts(), next));
             }
         }
     }
