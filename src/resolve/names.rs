@@ -172,15 +172,30 @@ fn substitute(pattern: &str, vars: &Vars<'_>) -> Option<String> {
     }
     let mut out = String::with_capacity(pattern.len() + 32);
     let mut rest = pattern;
-    while let Some(at) = rest.find("{{") {
+    while let Some(at) = find_pair(rest, b'{') {
         out.push_str(&rest[..at]);
         let body = &rest[at + 2..];
-        let end = body.find("}}")?;
+        let end = find_pair(body, b'}')?;
         out.push_str(vars.get(body[..end].trim_matches([' ', '\t']))?);
         rest = &body[end + 2..];
     }
     out.push_str(rest);
     Some(out)
+}
+
+/// Where `{{` (or `}}`) first starts in `text`, as `text.find("{{")` but without setting
+/// up a substring searcher per call (a tenth of the names' cost, bench/run).
+fn find_pair(text: &str, brace: u8) -> Option<usize> {
+    let bytes = text.as_bytes();
+    let mut from = 0;
+    while let Some(i) = bytes[from..].iter().position(|&b| b == brace) {
+        let at = from + i;
+        if bytes.get(at + 1) == Some(&brace) {
+            return Some(at);
+        }
+        from = at + 1;
+    }
+    None
 }
 
 /// A template error in a few words, for the diagnostic message.
