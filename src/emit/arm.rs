@@ -520,11 +520,8 @@ fn function_app(graph: &ResourceGraph, resource: &Resource, f: &FunctionApp) -> 
         .collect();
 
     let mut site_config = Map::new();
-    if f.flex.is_none() {
-        site_config.insert(
-            "linuxFxVersion".into(),
-            lit(&format!("{}|{}", stack_name(&f.runtime), f.runtime_version)),
-        );
+    if let Some(stack) = &f.linux_fx_version {
+        site_config.insert("linuxFxVersion".into(), lit(stack));
     }
     site_config.insert("minTlsVersion".into(), lit(&f.min_tls_version));
     site_config.insert("scmMinTlsVersion".into(), lit(&f.scm_min_tls_version));
@@ -577,14 +574,6 @@ fn function_app(graph: &ResourceGraph, resource: &Resource, f: &FunctionApp) -> 
     m.insert("kind".into(), json!("functionapp,linux"));
     m.insert("identity".into(), json!({"type": "SystemAssigned"}));
     finish(m, Value::Object(properties), graph, resource)
-}
-
-/// The stack name in `linuxFxVersion` (`Python|3.12`).
-fn stack_name(runtime: &str) -> String {
-    match runtime {
-        "python" => "Python".to_string(),
-        other => other.to_string(),
-    }
 }
 
 fn signalr(graph: &ResourceGraph, resource: &Resource, s: &SignalR) -> Result<Value> {

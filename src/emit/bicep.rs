@@ -560,7 +560,7 @@ fn function_app_view(graph: &ResourceGraph, f: &FunctionApp) -> anyhow::Result<F
             extension_version: f.functions_extension_version.clone(),
             worker_runtime: f.runtime.clone(),
         }),
-        linux_fx_version: classic.then(|| format!("{}|{}", capitalized(&f.runtime), f.runtime_version)),
+        linux_fx_version: f.linux_fx_version.clone(),
         flex,
         https_only: f.https_only,
         min_tls_version: f.min_tls_version.clone(),
@@ -572,14 +572,6 @@ fn function_app_view(graph: &ResourceGraph, f: &FunctionApp) -> anyhow::Result<F
         cors_support_credentials: f.cors_support_credentials,
         app_settings: tags(&f.app_settings),
     })
-}
-
-/// `python` → `Python`, the spelling of `linuxFxVersion` stacks.
-fn capitalized(s: &str) -> String {
-    let mut cs = s.chars();
-    cs.next()
-        .map(|c| c.to_uppercase().chain(cs).collect())
-        .unwrap_or_default()
 }
 
 #[cfg(test)]
