@@ -121,6 +121,15 @@ pub struct Functions {
 }
 
 impl Functions {
+    /// `host_id_regex`, compiled on first use and kept for the process: compiling it
+    /// per file cost more than the rest of the rules together (bench/run, callgrind).
+    pub fn host_id_regex(&self) -> &'static regex::Regex {
+        static RE: OnceLock<regex::Regex> = OnceLock::new();
+        RE.get_or_init(|| {
+            regex::Regex::new(&limits().functions.host_id_regex).expect("host_id_regex is valid (tested)")
+        })
+    }
+
     /// Plan -> the versions `runtime` runs there, if sigc knows the runtime.
     pub fn runtime_versions(&self, runtime: &str) -> Option<&BTreeMap<String, Vec<String>>> {
         match runtime {

@@ -122,6 +122,8 @@ pub fn read(input: &Input) -> Result<SourceFile, String> {
             if !meta.is_file() {
                 return Err(refuse(&meta));
             }
+            // Sized from the metadata, so reading does not grow the buffer step by step.
+            bytes.reserve_exact(meta.len().min(limit) as usize);
             file.take(limit).read_to_end(&mut bytes).map_err(cannot)?;
         }
     }

@@ -7,7 +7,7 @@
 //! minimum/maximum, items, min/maxItems, uniqueItems.
 
 use std::collections::HashMap;
-use std::sync::{Mutex, OnceLock};
+use std::sync::OnceLock;
 
 use regex::Regex;
 use serde_json::Value;
@@ -24,50 +24,175 @@ fn schema() -> &'static Value {
     SCHEMA.get_or_init(|| serde_json::from_str(ENV_SCHEMA).expect("schemas/env.schema.json is valid JSON (tested)"))
 }
 
-/// Compiled `pattern`s, built once per process and shared: a clone per call would
-/// also build a fresh match cache per call, which dominates on a 100,000-item array.
-fn regex(pattern: &str) -> &'static Regex {
-    static CACHE: OnceLock<Mutex<HashMap<String, &'static Regex>>> = OnceLock::new();
-    let cache = CACHE.get_or_init(Default::default);
-    let mut cache = cache.lock().unwrap_or_else(|e| e.into_inner());
-    if let Some(re) = cache.get(pattern) {
-        return re;
+/// The schema compiled once per process into [`Node`]s: a file's walk reads struct fields
+/// instead of looking keywords up by name in `serde_json` maps (a sixth of `sigc check` per
+/// file before, bench/run with callgrind), and each `pattern` is compiled on first use.
+struct Compiled {
+    root: Node,
+    /// The distinct `pattern` sources, each compiled when a value first needs it.
+    patterns: Vec<(&'static str, OnceLock<Regex>)>,
+}
+
+/// The keywords of one schema object that [`Cx`] reads.
+struct Node {
+    /// The JSON, for what only a diagnostic needs (`examples`).
+    raw: &'static Value,
+    ty: Option<&'static str>,
+    /// `properties`, in schema order.
+    properties: Vec<(&'static str, Node)>,
+    /// `additionalProperties` when it is a schema (`true`, `false` or absent: unknown keys).
+    additional: Option<Box<Node>>,
+    /// `propertyNames.pattern`, an index into [`Compiled::patterns`].
+    property_names: Option<usize>,
+    max_properties: Option<u64>,
+    required: Vec<&'static str>,
+    items: Option<Box<Node>>,
+    min_items: Option<u64>,
+    max_items: Option<u64>,
+    unique: bool,
+    /// `x-sigc-unique-ignore-case`: the service compares these names without case; SignalR
+    /// lowercases hub names (https://github.com/Azure/azure-signalr/issues/1769).
+    ignore_case: bool,
+    enumeration: Option<&'static [Value]>,
+    min_length: Option<u64>,
+    max_length: Option<u64>,
+    pattern: Option<usize>,
+    help: Option<&'static str>,
+    minimum: Option<f64>,
+    maximum: Option<f64>,
+}
+
+/// Compiles one schema object and everything under it; `pattern`s are collected, not compiled.
+fn compile(raw: &'static Value, patterns: &mut Vec<(&'static str, OnceLock<Regex>)>) -> Node {
+    let u64_of = |k: &str| raw.get(k).and_then(Value::as_u64);
+    let f64_of = |k: &str| raw.get(k).and_then(Value::as_f64);
+    let bool_of = |k: &str| raw.get(k).and_then(Value::as_bool).unwrap_or(false);
+    let mut pattern_of = |v: Option<&'static Value>| {
+        let source = v?.get("pattern")?.as_str()?;
+        Some(match patterns.iter().position(|(p, _)| *p == source) {
+            Some(i) => i,
+            None => {
+                patterns.push((source, OnceLock::new()));
+                patterns.len() - 1
+            }
+        })
+    };
+    let property_names = pattern_of(raw.get("propertyNames"));
+    let pattern = pattern_of(Some(raw));
+    let properties = raw
+        .get("properties")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten()
+        .map(|(k, v)| (k.as_str(), compile(v, patterns)))
+        .collect();
+    let additional = match raw.get("additionalProperties") {
+        Some(sub @ Value::Object(_)) => Some(Box::new(compile(sub, patterns))),
+        _ => None,
+    };
+    let items = raw.get("items").map(|sub| Box::new(compile(sub, patterns)));
+    Node {
+        raw,
+        ty: raw.get("type").and_then(Value::as_str),
+        properties,
+        additional,
+        property_names,
+        max_properties: u64_of("maxProperties"),
+        required: raw
+            .get("required")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .filter_map(Value::as_str)
+            .collect(),
+        items,
+        min_items: u64_of("minItems"),
+        max_items: u64_of("maxItems"),
+        unique: bool_of("uniqueItems"),
+        ignore_case: bool_of("x-sigc-unique-ignore-case"),
+        enumeration: raw.get("enum").and_then(Value::as_array).map(Vec::as_slice),
+        min_length: u64_of("minLength"),
+        max_length: u64_of("maxLength"),
+        pattern,
+        help: raw.get("x-sigc-help").and_then(Value::as_str),
+        minimum: f64_of("minimum"),
+        maximum: f64_of("maximum"),
     }
-    // Leaked once per distinct pattern of the embedded schema: a fixed, small set.
-    let re: &'static Regex = Box::leak(Box::new(
-        Regex::new(pattern).expect("schema patterns are valid regexes (tested)"),
-    ));
-    cache.insert(pattern.to_string(), re);
-    re
+}
+
+impl Compiled {
+    /// The source and compiled form of a pattern.
+    fn pattern(&self, i: usize) -> (&'static str, &Regex) {
+        let (source, re) = &self.patterns[i];
+        (
+            source,
+            re.get_or_init(|| Regex::new(source).expect("schema patterns are valid regexes (tested)")),
+        )
+    }
+}
+
+impl Node {
+    fn property(&self, name: &str) -> Option<&Node> {
+        self.properties.iter().find(|(k, _)| *k == name).map(|(_, n)| n)
+    }
+}
+
+fn compiled() -> &'static Compiled {
+    static COMPILED: OnceLock<Compiled> = OnceLock::new();
+    COMPILED.get_or_init(|| {
+        let mut patterns = Vec::new();
+        let root = compile(schema(), &mut patterns);
+        Compiled { root, patterns }
+    })
+}
+
+/// One step of the path to a value: a key, or an array index. Built into a string only
+/// when a diagnostic needs it.
+#[derive(Clone, Copy)]
+enum Seg<'a> {
+    Key(&'a str),
+    Index(usize),
 }
 
 /// Validates the whole document; an empty result means it has the shape of ENV.toml.
 pub fn validate(root: &Spanned<DeValue<'_>>) -> Vec<Diagnostic> {
+    let schema = compiled();
     let mut cx = Cx {
+        schema,
         diagnostics: Vec::new(),
     };
-    cx.value(schema(), root, &mut Vec::new(), None);
+    cx.value(&schema.root, root, &mut Vec::new(), None);
     cx.diagnostics
 }
 
 struct Cx {
+    schema: &'static Compiled,
     diagnostics: Vec<Diagnostic>,
 }
 
 /// `signalr.network_acl.default_action` style, for messages.
-fn dotted(path: &[String]) -> String {
+fn dotted(path: &[Seg<'_>]) -> String {
     if path.is_empty() {
-        "the document".to_string()
-    } else {
-        path.join(".")
+        return "the document".to_string();
     }
+    let mut out = String::new();
+    for (i, seg) in path.iter().enumerate() {
+        if i > 0 {
+            out.push('.');
+        }
+        match seg {
+            Seg::Key(k) => out.push_str(k),
+            Seg::Index(n) => out.push_str(&n.to_string()),
+        }
+    }
+    out
 }
 
-fn table_name(path: &[String]) -> String {
+fn table_name(path: &[Seg<'_>]) -> String {
     if path.is_empty() {
         "the top level".to_string()
     } else {
-        format!("`[{}]`", path.join("."))
+        format!("`[{}]`", dotted(path))
     }
 }
 
@@ -97,11 +222,20 @@ fn expected(ty: &str) -> &'static str {
 /// The numeric value of a TOML integer or float.
 fn number(value: &DeValue<'_>) -> Option<f64> {
     match value {
-        DeValue::Integer(i) => i64::from_str_radix(&i.as_str().replace('_', ""), i.radix())
+        DeValue::Integer(i) => i64::from_str_radix(&digits(i.as_str()), i.radix())
             .ok()
             .map(|n| n as f64),
-        DeValue::Float(f) => f.as_str().replace('_', "").parse().ok(),
+        DeValue::Float(f) => digits(f.as_str()).parse().ok(),
         _ => None,
+    }
+}
+
+/// A number's text without `_` separators, copied only when it has some.
+fn digits(text: &str) -> std::borrow::Cow<'_, str> {
+    if text.contains('_') {
+        text.replace('_', "").into()
+    } else {
+        text.into()
     }
 }
 
@@ -143,16 +277,16 @@ impl Cx {
     }
 
     /// `key_span` is where the key was written, for findings about the key itself.
-    fn value(
+    fn value<'a>(
         &mut self,
-        schema: &Value,
-        value: &Spanned<DeValue<'_>>,
-        path: &mut Vec<String>,
+        schema: &Node,
+        value: &'a Spanned<DeValue<'_>>,
+        path: &mut Vec<Seg<'a>>,
         key_span: Option<std::ops::Range<usize>>,
     ) {
         let span = value.span();
         let inner = value.get_ref();
-        if let Some(ty) = schema.get("type").and_then(Value::as_str) {
+        if let Some(ty) = schema.ty {
             if !type_ok(ty, inner) {
                 let hint = match (ty, inner) {
                     ("boolean", DeValue::String(s)) if matches!(s.as_ref(), "true" | "false") => {
@@ -181,23 +315,21 @@ impl Cx {
         }
         match inner {
             DeValue::Table(table) => self.table(schema, table, span, path),
-            DeValue::Array(items) => self.array(schema, items.iter().collect(), span, path),
+            DeValue::Array(items) => self.array(schema, items, span, path),
             _ => self.scalar(schema, inner, span, path, key_span),
         }
     }
 
-    fn table(
+    fn table<'a>(
         &mut self,
-        schema: &Value,
-        table: &toml::de::DeTable<'_>,
+        schema: &Node,
+        table: &'a toml::de::DeTable<'_>,
         span: std::ops::Range<usize>,
-        path: &mut Vec<String>,
+        path: &mut Vec<Seg<'a>>,
     ) {
-        let props = schema.get("properties").and_then(Value::as_object);
-        let extra = schema.get("additionalProperties");
         let mut entries: Vec<_> = table.iter().collect();
         entries.sort_by_key(|(k, _)| k.span().start);
-        if let Some(max) = schema.get("maxProperties").and_then(Value::as_u64) {
+        if let Some(max) = schema.max_properties {
             if entries.len() as u64 > max {
                 let mut d = Diagnostic::error(
                     "input/too-many-entries",
@@ -208,7 +340,7 @@ impl Cx {
                     ),
                 )
                 .primary(entries[max as usize].0.span(), "one too many");
-                if path.last().map(String::as_str) == Some("tags") {
+                if matches!(path.last(), Some(Seg::Key("tags"))) {
                     d = d.note("Azure allows at most 50 tags per resource; sigc adds 3 of its own");
                 }
                 self.push(d);
@@ -218,36 +350,32 @@ impl Cx {
             }
         }
         for (key, value) in entries {
-            let name: &str = key.get_ref();
-            if let Some(names) = schema.get("propertyNames") {
-                if let Some(pattern) = names.get("pattern").and_then(Value::as_str) {
-                    if !regex(pattern).is_match(name) {
-                        self.push(
-                            Diagnostic::error(
-                                "input/invalid-value",
-                                format!("key `{name}` in `{}` is not a valid name", dotted(path)),
-                            )
-                            .primary(key.span(), "invalid key")
-                            .note(format!("keys here must match `{pattern}`")),
-                        );
-                    }
+            let name: &'a str = key.get_ref();
+            if let Some(i) = schema.property_names {
+                let (pattern, re) = self.schema.pattern(i);
+                if !re.is_match(name) {
+                    self.push(
+                        Diagnostic::error(
+                            "input/invalid-value",
+                            format!("key `{name}` in `{}` is not a valid name", dotted(path)),
+                        )
+                        .primary(key.span(), "invalid key")
+                        .note(format!("keys here must match `{pattern}`")),
+                    );
                 }
             }
-            let sub = props.and_then(|p| p.get(name));
-            path.push(name.to_string());
-            match (sub, extra) {
-                (Some(sub), _) => self.value(sub, value, path, Some(key.span())),
-                (None, Some(sub @ Value::Object(_))) => self.value(sub, value, path, Some(key.span())),
-                (None, _) => {
+            let sub = schema.property(name).or(schema.additional.as_deref());
+            path.push(Seg::Key(name));
+            match sub {
+                Some(sub) => self.value(sub, value, path, Some(key.span())),
+                None => {
                     path.pop();
                     let mut d = Diagnostic::error(
                         "input/unknown-key",
                         format!("unknown key `{name}` in {}", table_name(path)),
                     )
                     .primary(key.span(), "unknown key");
-                    let known: Vec<&str> = props
-                        .map(|p| p.keys().map(String::as_str).collect())
-                        .unwrap_or_default();
+                    let known: Vec<&str> = schema.properties.iter().map(|(k, _)| *k).collect();
                     if let Some(near) = closest(name, known.iter().copied()) {
                         d = d.help(format!("`{near}` is the closest key: rename `{name}` to `{near}`"));
                     } else if !known.is_empty() {
@@ -259,16 +387,16 @@ impl Cx {
             }
             path.pop();
         }
-        for required in schema.get("required").and_then(Value::as_array).into_iter().flatten() {
-            let Some(required) = required.as_str() else { continue };
+        for &required in &schema.required {
             if table.get(required).is_none() {
-                let sub = props.and_then(|p| p.get(required));
-                let is_table = sub.and_then(|s| s.get("type")).and_then(Value::as_str) == Some("object");
+                let sub = schema.property(required);
+                let is_table = sub.and_then(|s| s.ty) == Some("object");
                 let mut full = path.clone();
-                full.push(required.to_string());
+                full.push(Seg::Key(required));
                 let help = if is_table {
-                    format!("add a `[{}]` table", full.join("."))
+                    format!("add a `[{}]` table", dotted(&full))
                 } else {
+                    let sub = sub.map(|s| s.raw);
                     let example = sub
                         .and_then(|s| s.get("examples"))
                         .and_then(|e| e.get(0))
@@ -289,14 +417,14 @@ impl Cx {
         }
     }
 
-    fn array(
+    fn array<'a>(
         &mut self,
-        schema: &Value,
-        items: Vec<&Spanned<DeValue<'_>>>,
+        schema: &Node,
+        items: &'a [Spanned<DeValue<'_>>],
         span: std::ops::Range<usize>,
-        path: &mut Vec<String>,
+        path: &mut Vec<Seg<'a>>,
     ) {
-        if let Some(min) = schema.get("minItems").and_then(Value::as_u64) {
+        if let Some(min) = schema.min_items {
             if (items.len() as u64) < min {
                 self.push(
                     Diagnostic::error(
@@ -311,7 +439,7 @@ impl Cx {
                 );
             }
         }
-        if let Some(max) = schema.get("maxItems").and_then(Value::as_u64) {
+        if let Some(max) = schema.max_items {
             if items.len() as u64 > max {
                 self.push(
                     Diagnostic::error(
@@ -328,18 +456,12 @@ impl Cx {
                 return;
             }
         }
-        let unique = schema.get("uniqueItems").and_then(Value::as_bool).unwrap_or(false);
-        // `x-sigc-unique-ignore-case`: the service compares these names without case; SignalR
-        // lowercases hub names (https://github.com/Azure/azure-signalr/issues/1769).
-        let ignore_case = schema
-            .get("x-sigc-unique-ignore-case")
-            .and_then(Value::as_bool)
-            .unwrap_or(false);
-        let item_schema = schema.get("items");
+        let (unique, ignore_case) = (schema.unique, schema.ignore_case);
+        let item_schema = schema.items.as_deref();
         // A map, not a list: a 100,000-item array must not cost 10^10 comparisons.
         let mut seen: HashMap<String, (std::ops::Range<usize>, String)> = HashMap::new();
         for (i, item) in items.iter().enumerate() {
-            path.push(format!("{i}"));
+            path.push(Seg::Index(i));
             if let Some(s) = item_schema {
                 self.value(s, item, path, None);
             }
@@ -371,15 +493,17 @@ impl Cx {
 
     fn scalar(
         &mut self,
-        schema: &Value,
+        schema: &Node,
         value: &DeValue<'_>,
         span: std::ops::Range<usize>,
-        path: &[String],
+        path: &[Seg<'_>],
         _key: Option<std::ops::Range<usize>>,
     ) {
-        let name = dotted(path);
-        if let Some(options) = schema.get("enum").and_then(Value::as_array) {
+        // Only a diagnostic needs the dotted name.
+        let name = || dotted(path);
+        if let Some(options) = schema.enumeration {
             if !options.iter().any(|o| json_matches(o, value)) {
+                let name = name();
                 let shown = show(value);
                 let names: Vec<String> = options
                     .iter()
@@ -414,8 +538,9 @@ impl Cx {
         }
         if let DeValue::String(s) = value {
             let len = s.chars().count() as u64;
-            if let Some(min) = schema.get("minLength").and_then(Value::as_u64) {
+            if let Some(min) = schema.min_length {
                 if len < min {
+                    let name = name();
                     self.push(
                         Diagnostic::error(
                             "input/invalid-value",
@@ -429,8 +554,9 @@ impl Cx {
                     return;
                 }
             }
-            if let Some(max) = schema.get("maxLength").and_then(Value::as_u64) {
+            if let Some(max) = schema.max_length {
                 if len > max {
+                    let name = name();
                     self.push(
                         Diagnostic::error(
                             "input/invalid-value",
@@ -441,8 +567,10 @@ impl Cx {
                     return;
                 }
             }
-            if let Some(pattern) = schema.get("pattern").and_then(Value::as_str) {
-                if !regex(pattern).is_match(s) {
+            if let Some(i) = schema.pattern {
+                let (pattern, re) = self.schema.pattern(i);
+                if !re.is_match(s) {
+                    let name = name();
                     let mut d = Diagnostic::error(
                         "input/invalid-value",
                         format!("`{s}` is not a valid value for `{name}`"),
@@ -450,9 +578,9 @@ impl Cx {
                     .primary(span.clone(), "does not match the expected format")
                     .note(format!("`{name}` must match `{pattern}`"));
                     let lower = s.to_lowercase();
-                    if lower != s.as_ref() && regex(pattern).is_match(&lower) {
+                    if lower != s.as_ref() && re.is_match(&lower) {
                         d = d.help(format!("write it in lowercase: `\"{lower}\"`"));
-                    } else if let Some(hint) = schema.get("x-sigc-help").and_then(Value::as_str) {
+                    } else if let Some(hint) = schema.help {
                         d = d.help(hint);
                     }
                     self.push(d);
@@ -460,8 +588,7 @@ impl Cx {
             }
         }
         if let Some(n) = number(value) {
-            let min = schema.get("minimum").and_then(Value::as_f64);
-            let max = schema.get("maximum").and_then(Value::as_f64);
+            let (min, max) = (schema.minimum, schema.maximum);
             let below = min.is_some_and(|m| n < m);
             let above = max.is_some_and(|m| n > m);
             if below || above || !n.is_finite() {
@@ -474,19 +601,19 @@ impl Cx {
                 self.push(
                     Diagnostic::error(
                         "input/out-of-range",
-                        format!("`{name}` = {} is out of range", show(value)),
+                        format!("`{}` = {} is out of range", name(), show(value)),
                     )
                     .primary(span, format!("must be {range}")),
                 );
             } else if matches!(value, DeValue::Integer(_)) && number(value).is_none() {
                 self.push(
-                    Diagnostic::error("input/out-of-range", format!("`{name}` is too large"))
+                    Diagnostic::error("input/out-of-range", format!("`{}` is too large", name()))
                         .primary(span, "does not fit"),
                 );
             }
         } else if matches!(value, DeValue::Integer(_)) {
             self.push(
-                Diagnostic::error("input/out-of-range", format!("`{name}` is too large"))
+                Diagnostic::error("input/out-of-range", format!("`{}` is too large", name()))
                     .primary(span, "does not fit in 64 bits"),
             );
         }

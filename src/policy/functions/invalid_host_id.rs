@@ -28,14 +28,13 @@ declare_rule! {
 
 fn check(cx: &mut RuleCx<'_>) {
     let f = &cx.limits.functions;
-    let re = regex::Regex::new(&f.host_id_regex).expect("host_id_regex is valid (tested)");
     for (name, value) in &cx.env.functions.app_settings {
         if !name.value.eq_ignore_ascii_case("AzureFunctionsWebHost__hostid") {
             continue;
         }
         let v = value.value.as_str();
         let len = v.chars().count();
-        if len == 0 || len > f.host_id_max_length || !re.is_match(v) {
+        if len == 0 || len > f.host_id_max_length || !f.host_id_regex().is_match(v) {
             let d = cx
                 .diagnostic(format!("`{v}` is not a valid Functions host id"))
                 .resource("function_app")
