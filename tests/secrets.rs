@@ -248,7 +248,7 @@ fn a_planted_secret_stays_in_its_app_setting() {
             let rel = path.strip_prefix(dir.path()).unwrap().display().to_string();
             if text.contains(PLANTED_KEY) {
                 assert!(
-                    ["main.tf", "main.tf.json", "azuredeploy.json", "stack.bicep"]
+                    ["main.tf", "main.tf.json", "azuredeploy.json", "stack.bicep", "pulumi/__main__.py"]
                         .iter()
                         .any(|f| rel.ends_with(f)),
                     "{rel} carries the planted key"
@@ -256,7 +256,7 @@ fn a_planted_secret_stays_in_its_app_setting() {
                 carried += 1;
             }
         }
-        assert_eq!(carried, 4, "the setting reaches the function app in each deploy target");
+        assert_eq!(carried, 5, "the setting reaches the function app in each deploy target");
         assert!(output_problems(&files).is_empty());
         for (path, text) in files.iter().filter(|(p, _)| p.ends_with("terraform/outputs.tf")) {
             assert!(!text.contains(PLANTED_KEY), "{}", path.display());
