@@ -17,7 +17,7 @@ use serde::Serialize;
 
 use super::templates::is_identifier;
 use super::{checkov, Artifact, Target};
-use crate::graph::{FunctionApp, ResId, Resource, ResourceGraph, Settings, StorageAuth, Tags, UpstreamAuth};
+use crate::graph::{FunctionApp, Kind, ResId, Resource, ResourceGraph, Settings, StorageAuth, Tags, UpstreamAuth};
 
 /// Templates in `modules/bicep/`, by the name the other templates include them with.
 const TEMPLATES: &[(&str, &str)] = &[
@@ -205,30 +205,42 @@ fn bicep_list(items: &[String], pad: &str) -> String {
     out
 }
 
-/// The Bicep symbolic name of a resource. The network ACL is a property of the
-/// SignalR resource, so it shares its symbol.
+/// The Bicep symbolic name of a resource: the kind's name for a singleton, with the key
+/// in camel case after it for a keyed instance (`replicaWestus2`). The network ACL is a
+/// property of the SignalR resource, so it shares its symbol; role assignments keep the
+/// names they had before keyed identity (`signalrServiceOwnerAssignment`).
 fn symbol(id: ResId) -> String {
-    match id {
-        ResId::ResourceGroup => "rg".into(),
-        ResId::LogAnalytics => "logAnalytics".into(),
-        ResId::AppInsights => "appInsights".into(),
-        ResId::Storage => "storageAccount".into(),
-        ResId::PackageContainer => "packageContainer".into(),
-        ResId::ServicePlan => "servicePlan".into(),
-        ResId::FunctionApp => "functionApp".into(),
-        ResId::SignalR | ResId::SignalRNetworkAcl => "signalR".into(),
-        ResId::HostKey => "signalrHostKey".into(),
-        ResId::RoleAssignment(role) => {
-            let mut camel = String::new();
-            for (i, word) in role.label().split('_').enumerate() {
-                let mut cs = word.chars();
-                if let Some(first) = cs.next() {
-                    camel.push(if i == 0 { first } else { first.to_ascii_uppercase() });
-                    camel.extend(cs);
-                }
+    let camel = |words: &str, first_upper: bool| {
+        let mut out = String::new();
+        for (i, word) in words.split('_').enumerate() {
+            let mut cs = word.chars();
+            if let Some(first) = cs.next() {
+                out.push(if i == 0 && !first_upper {
+                    first
+                } else {
+                    first.to_ascii_uppercase()
+                });
+                out.extend(cs);
             }
-            camel + "Assignment"
         }
+        out
+    };
+    let base = match id.kind {
+        Kind::ResourceGroup => "rg",
+        Kind::LogAnalytics => "logAnalytics",
+        Kind::AppInsights => "appInsights",
+        Kind::Storage => "storageAccount",
+        Kind::PackageContainer => "packageContainer",
+        Kind::ServicePlan => "servicePlan",
+        Kind::FunctionApp => "functionApp",
+        Kind::SignalR | Kind::SignalRNetworkAcl => "signalR",
+        Kind::HostKey => "signalrHostKey",
+        Kind::RoleAssignment => return camel(id.label(), false) + "Assignment",
+    };
+    if id.key.is_main() {
+        base.to_string()
+    } else {
+        base.to_string() + &camel(id.label(), true)
     }
 }
 
@@ -314,11 +326,6 @@ struct FunctionAppView {
     service_plan: String,
     storage: String,
     app_insights: String,
-    /// Host storage by account key: `AzureWebJobsStorage` is a connection string.
-    storage_key: bool,
-    content_share: Option<String>,
-    /// `FUNCTIONS_EXTENSION_VERSION` / `FUNCTIONS_WORKER_RUNTIME` (not on Flex).
-    classic_settings: Option<ClassicSettings>,
     flex: Option<FlexView>,
     linux_fx_version: Option<String>,
     https_only: bool,
@@ -329,13 +336,17 @@ struct FunctionAppView {
     remote_debugging_enabled: bool,
     cors: Vec<String>,
     cors_support_credentials: bool,
-    app_settings: Vec<Tag>,
+    /// Every app setting, sorted by name as the ARM template lists them.
+    app_settings: Vec<AppSetting>,
 }
 
 #[derive(Serialize)]
-struct ClassicSettings {
-    extension_version: String,
-    worker_runtime: String,
+struct AppSetting {
+    name: String,
+    /// `literal` (the value), `app_insights` (its connection string) or `storage_key`
+    /// (the host storage connection string built from the account key).
+    kind: &'static str,
+    value: String,
 }
 
 #[derive(Serialize)]
@@ -492,7 +503,7 @@ impl View {
                     after: graph
                         .depends_on(r.id)
                         .into_iter()
-                        .filter(|d| !matches!(d, ResId::ResourceGroup | ResId::FunctionApp))
+                        .filter(|d| !matches!(*d, ResId::ResourceGroup | ResId::FunctionApp))
                         .map(symbol)
                         .collect(),
                 },
@@ -550,16 +561,40 @@ fn function_app_view(graph: &ResourceGraph, f: &FunctionApp) -> anyhow::Result<F
         None => None,
     };
     let classic = flex.is_none();
+    // One list with every setting, as the ARM template has it (a later PUT of
+    // appSettings replaces the whole set).
+    let mut settings: std::collections::BTreeMap<String, (&'static str, String)> = f
+        .app_settings
+        .iter()
+        .map(|(k, v)| (k.clone(), ("literal", v.clone())))
+        .collect();
+    let mut computed = vec![("APPLICATIONINSIGHTS_CONNECTION_STRING", ("app_insights", String::new()))];
+    if storage_key {
+        computed.push(("AzureWebJobsStorage", ("storage_key", String::new())));
+    }
+    if let Some(share) = &f.content_share {
+        computed.push((
+            "WEBSITE_CONTENTAZUREFILECONNECTIONSTRING",
+            ("storage_key", String::new()),
+        ));
+        computed.push(("WEBSITE_CONTENTSHARE", ("literal", share.clone())));
+    }
+    if classic {
+        computed.push((
+            "FUNCTIONS_EXTENSION_VERSION",
+            ("literal", f.functions_extension_version.clone()),
+        ));
+        computed.push(("FUNCTIONS_WORKER_RUNTIME", ("literal", f.runtime.clone())));
+    }
+    for (name, value) in computed {
+        if settings.insert(name.to_string(), value).is_some() {
+            bail!("app setting `{name}` is both in the graph and set by the Bicep emitter");
+        }
+    }
     Ok(FunctionAppView {
         service_plan: symbol(f.service_plan),
         storage: symbol(f.storage),
         app_insights: symbol(f.app_insights),
-        storage_key,
-        content_share: f.content_share.clone(),
-        classic_settings: classic.then(|| ClassicSettings {
-            extension_version: f.functions_extension_version.clone(),
-            worker_runtime: f.runtime.clone(),
-        }),
         linux_fx_version: classic.then(|| format!("{}|{}", capitalized(&f.runtime), f.runtime_version)),
         flex,
         https_only: f.https_only,
@@ -570,7 +605,10 @@ fn function_app_view(graph: &ResourceGraph, f: &FunctionApp) -> anyhow::Result<F
         remote_debugging_enabled: f.remote_debugging_enabled,
         cors: f.cors_allowed_origins.clone(),
         cors_support_credentials: f.cors_support_credentials,
-        app_settings: tags(&f.app_settings),
+        app_settings: settings
+            .into_iter()
+            .map(|(name, (kind, value))| AppSetting { name, kind, value })
+            .collect(),
     })
 }
 
@@ -888,8 +926,9 @@ mod tests {
         assert!(!stack.contains("systemKeys@"));
         assert!(stack.contains("resource host 'Microsoft.Web/sites/host@2024-11-01' existing = {\n  parent: functionApp\n  name: 'default'\n}"));
         assert!(stack.contains("host.listKeys().systemKeys.signalr_extension"));
-        assert!(stack.contains("      templates: signalRUpstreamEnabled ? [\n"));
-        assert!(stack.contains("\n      ] : []\n"));
+        // Off, the upstream is an empty template list, as in the ARM template's `if()`.
+        assert!(stack.contains("    upstream: signalRUpstreamEnabled ? {\n      templates: [\n"));
+        assert!(stack.contains("\n      ]\n    } : {\n      templates: []\n    }\n"));
     }
 
     #[test]

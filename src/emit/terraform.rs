@@ -82,7 +82,7 @@ fn checkov_skips(graph: &ResourceGraph) -> BTreeMap<String, Vec<String>> {
                     lines.insert(0, resources::FLEX_STORAGE_NOTE.to_string());
                 }
             }
-            (!lines.is_empty()).then(|| (format!("{}.{}", tf_type(r), local_name(r.id)), lines))
+            (!lines.is_empty()).then(|| (format!("{}.{}", tf_type(r), local_name(&r.id)), lines))
         })
         .collect()
 }
@@ -193,7 +193,10 @@ fn main(graph: &ResourceGraph) -> anyhow::Result<Body> {
             let key = graph.get(key).context("the host key is in the graph")?;
             data = data.add_attribute((
                 "depends_on",
-                Expression::Array(vec![syntax::root(tf_type(key)).attr(local_name(key.id)).build().into()]),
+                Expression::Array(vec![syntax::root(tf_type(key))
+                    .attr(local_name(&key.id))
+                    .build()
+                    .into()]),
             ));
         }
         body = body.add_block(data.build());
@@ -347,7 +350,7 @@ pub(crate) mod tests {
             // One block per graph node, in the graph's dependency order, after the data sources.
             let resources: Vec<String> = graph
                 .in_order()
-                .map(|r: &Resource| format!("{}.{}", tf_type(r), local_name(r.id)))
+                .map(|r: &Resource| format!("{}.{}", tf_type(r), local_name(&r.id)))
                 .collect();
             assert_eq!(
                 found
@@ -478,7 +481,7 @@ pub(crate) mod tests {
             let main = &files[1].contents;
             let mut total = 0;
             for r in graph.in_order() {
-                let header = format!("resource \"{}\" \"{}\" {{\n", tf_type(r), local_name(r.id));
+                let header = format!("resource \"{}\" \"{}\" {{\n", tf_type(r), local_name(&r.id));
                 let start = main.find(&header).unwrap_or_else(|| panic!("{header} in main.tf")) + header.len();
                 let want: Vec<String> = checkov::skips(r, &graph, Target::Terraform)
                     .iter()

@@ -126,7 +126,7 @@ pub fn lower(r: &Resolved) -> Result<ResourceGraph, Vec<GraphError>> {
     for (role, scope) in grants {
         let role_definition_id = limits().role_id(role.label()).to_string();
         resources.push(Resource {
-            id: ResId::RoleAssignment(role),
+            id: ResId::role_assignment(role),
             // Role assignments are named by a GUID each target derives from scope,
             // principal and role; this label is only for plans and messages.
             name: format!("{} on {}", role.display_name(), scope.address()),

@@ -47,10 +47,10 @@ pub struct ResourceGraph {
 
 impl ResourceGraph {
     /// Builds the graph from resources; each depends on what [`dependencies`] names.
-    /// Nodes are inserted in sorted address order so ties in the topological order
+    /// Nodes are inserted in sorted id (= address) order so ties in the topological order
     /// break the same way every time.
     pub fn new(info: StackInfo, mut resources: Vec<Resource>) -> Result<Self, Vec<GraphError>> {
-        resources.sort_by_key(|r| r.id.address_parts());
+        resources.sort_by_key(|r| r.id);
         let mut errors = duplicates(&resources);
         let mut graph = DiGraph::new();
         let mut index = BTreeMap::new();
@@ -125,7 +125,7 @@ impl ResourceGraph {
             .neighbors_directed(node, petgraph::Direction::Incoming)
             .map(|n| self.graph[n].id)
             .collect();
-        deps.sort_by_key(|d| d.address_parts());
+        deps.sort();
         deps
     }
 
@@ -180,18 +180,18 @@ pub fn dependencies(resource: &Resource) -> Vec<ResId> {
     deps
 }
 
-/// Kahn's algorithm that always takes the smallest ready address, so the order
-/// depends only on the graph, not on insertion details.
+/// Kahn's algorithm that always takes the smallest ready id (ids order as their
+/// addresses do), so the order depends only on the graph, not on insertion details.
 fn stable_toposort(graph: &DiGraph<Resource, ()>) -> Option<Vec<NodeIndex>> {
     toposort(graph, None).ok()?;
     let mut indegree: BTreeMap<NodeIndex, usize> = graph
         .node_indices()
         .map(|n| (n, graph.neighbors_directed(n, petgraph::Direction::Incoming).count()))
         .collect();
-    let mut ready: std::collections::BTreeSet<(String, NodeIndex)> = indegree
+    let mut ready: std::collections::BTreeSet<(ResId, NodeIndex)> = indegree
         .iter()
         .filter(|(_, &d)| d == 0)
-        .map(|(&n, _)| (graph[n].id.address(), n))
+        .map(|(&n, _)| (graph[n].id, n))
         .collect();
     let mut order = Vec::with_capacity(graph.node_count());
     while let Some(first) = ready.pop_first() {
@@ -201,7 +201,7 @@ fn stable_toposort(graph: &DiGraph<Resource, ()>) -> Option<Vec<NodeIndex>> {
             let d = indegree.get_mut(&next).expect("every node has an in-degree");
             *d -= 1;
             if *d == 0 {
-                ready.insert((graph[next].id.address(), next));
+                ready.insert((graph[next].id, next));
             }
         }
     }
@@ -258,8 +258,9 @@ mod tests {
     use super::*;
 
     #[test]
-    fn address_parts_order_as_addresses_do() {
+    fn ids_order_as_addresses_do() {
         use super::resource::Role;
+        let replica = |k: &str| ResId::keyed(Kind::SignalR, Key::new(k).unwrap());
         let mut ids = vec![
             ResId::ResourceGroup,
             ResId::LogAnalytics,
@@ -270,20 +271,52 @@ mod tests {
             ResId::FunctionApp,
             ResId::SignalR,
             ResId::SignalRNetworkAcl,
-            ResId::RoleAssignment(Role::SignalRServiceOwner),
-            ResId::RoleAssignment(Role::StorageBlobDataOwner),
-            ResId::RoleAssignment(Role::StorageQueueDataContributor),
-            ResId::RoleAssignment(Role::StorageTableDataContributor),
+            ResId::HostKey,
+            ResId::role_assignment(Role::SignalRServiceOwner),
+            ResId::role_assignment(Role::StorageBlobDataOwner),
+            ResId::role_assignment(Role::StorageQueueDataContributor),
+            ResId::role_assignment(Role::StorageTableDataContributor),
+            // Keys that are prefixes of each other, and a kind that is a prefix of another.
+            replica("westus"),
+            replica("westus2"),
+            replica("a"),
+            replica("z_1"),
         ];
         ids.sort_by_key(|id| id.address());
         let by_address = ids.clone();
         ids.reverse();
-        ids.sort_by_key(|id| id.address_parts());
+        ids.sort();
         assert_eq!(ids, by_address);
         for id in ids {
-            let (kind, suffix) = id.address_parts();
-            assert_eq!(format!("{kind}.{suffix}"), id.address());
+            assert_eq!(format!("{}.{}", id.kind(), id.label()), id.address());
         }
+    }
+
+    #[test]
+    fn keys_take_only_labels_every_target_accepts() {
+        assert_eq!(Key::new("westus2").map(|k| k.to_string()), Ok("westus2".into()));
+        assert_eq!(Key::new(""), Err(KeyError::Empty));
+        assert_eq!(Key::new("West"), Err(KeyError::BadByte(0)));
+        assert_eq!(Key::new("2a"), Err(KeyError::BadByte(0)));
+        assert_eq!(Key::new("a-b"), Err(KeyError::BadByte(1)));
+        assert_eq!(Key::new(&"a".repeat(Key::MAX + 1)), Err(KeyError::TooLong));
+        assert!(Key::new(&"a".repeat(Key::MAX)).is_ok());
+        assert_eq!(Key::sanitized("West US 2").as_str(), "west_us_2");
+        assert_eq!(Key::sanitized("2nd").as_str(), "k2nd");
+        assert_eq!(Key::sanitized("").as_str(), "k");
+        let long = Key::sanitized(&"région".repeat(20));
+        assert_eq!(long.as_str().len(), Key::MAX);
+        assert_ne!(
+            long,
+            Key::sanitized(&"région".repeat(21)),
+            "the hash tells long labels apart"
+        );
+        assert_eq!(long, Key::sanitized(&"région".repeat(20)), "and is deterministic");
+        let blob = ResId::keyed(Kind::SignalR, Key::from_static("private_blob"));
+        assert_eq!(blob.address(), "signalr.private_blob");
+        assert_eq!(blob.instance_name("pe-chat-prod"), "pe-chat-prod-private-blob");
+        assert_eq!(ResId::SignalR.instance_name("sigr-chat-prod"), "sigr-chat-prod");
+        assert!(std::mem::size_of::<ResId>() <= 50, "ResId stays small and Copy");
     }
 
     fn info() -> StackInfo {

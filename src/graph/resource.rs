@@ -43,7 +43,7 @@ impl Role {
     }
 
     /// snake_case label used in addresses and Terraform/Bicep symbol names.
-    pub fn label(self) -> &'static str {
+    pub const fn label(self) -> &'static str {
         match self {
             Role::SignalRServiceOwner => "signalr_service_owner",
             Role::StorageBlobDataOwner => "storage_blob_data_owner",
@@ -53,9 +53,11 @@ impl Role {
     }
 }
 
-/// Identity of one resource in the stack. The stack holds at most one of each.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-pub enum ResId {
+/// The kind part of a resource's identity: which Azure resource it is, before the key
+/// says which instance. Ordered as its [`Kind::as_str`] spelling orders, so ids sort as
+/// their addresses do.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+pub enum Kind {
     ResourceGroup,
     LogAnalytics,
     AppInsights,
@@ -68,41 +70,239 @@ pub enum ResId {
     SignalRNetworkAcl,
     /// The function app's `signalr_extension` system key (`wiring = "one-apply"`).
     HostKey,
-    RoleAssignment(Role),
+    RoleAssignment,
 }
 
-impl ResId {
-    /// Stable, target-neutral address, e.g. `signalr.main`.
-    pub fn address(self) -> String {
+impl Kind {
+    /// The kind part of the address (`[a-z_]`).
+    pub const fn as_str(self) -> &'static str {
         match self {
-            ResId::RoleAssignment(role) => format!("role_assignment.{}", role.label()),
-            other => format!("{}.main", other.kind()),
+            Kind::ResourceGroup => "resource_group",
+            Kind::LogAnalytics => "log_analytics",
+            Kind::AppInsights => "app_insights",
+            Kind::Storage => "storage_account",
+            Kind::PackageContainer => "storage_container",
+            Kind::ServicePlan => "service_plan",
+            Kind::FunctionApp => "function_app",
+            Kind::SignalR => "signalr",
+            Kind::SignalRNetworkAcl => "signalr_network_acl",
+            Kind::HostKey => "host_key",
+            Kind::RoleAssignment => "role_assignment",
+        }
+    }
+}
+
+impl PartialOrd for Kind {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Kind {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.as_str().cmp(other.as_str())
+    }
+}
+
+/// Which instance of a kind: `main` for a singleton, else a stable label such as `blob`
+/// or `westus2`. At most [`Key::MAX`] bytes of `[a-z0-9_]`, starting with a letter, so
+/// it is a valid Terraform label and Bicep identifier part as it stands. Held inline so
+/// [`ResId`] stays `Copy` and compares without allocating.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Key {
+    len: u8,
+    bytes: [u8; Key::MAX],
+}
+
+/// Why a string is not a [`Key`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum KeyError {
+    Empty,
+    TooLong,
+    /// The byte at this index is not allowed there.
+    BadByte(usize),
+}
+
+impl Key {
+    pub const MAX: usize = 47;
+    /// The key of a kind's only instance.
+    pub const MAIN: Key = Key::from_static("main");
+
+    const fn check(s: &str) -> Result<(), KeyError> {
+        let b = s.as_bytes();
+        if b.is_empty() {
+            return Err(KeyError::Empty);
+        }
+        if b.len() > Key::MAX {
+            return Err(KeyError::TooLong);
+        }
+        let mut i = 0;
+        while i < b.len() {
+            let ok = b[i].is_ascii_lowercase() || (i > 0 && (b[i].is_ascii_digit() || b[i] == b'_'));
+            if !ok {
+                return Err(KeyError::BadByte(i));
+            }
+            i += 1;
+        }
+        Ok(())
+    }
+
+    const fn copy(s: &str) -> Key {
+        let b = s.as_bytes();
+        let mut bytes = [0u8; Key::MAX];
+        let mut i = 0;
+        while i < b.len() {
+            bytes[i] = b[i];
+            i += 1;
+        }
+        Key {
+            len: b.len() as u8,
+            bytes,
         }
     }
 
-    /// The address as its two parts, ordered as [`ResId::address`] orders (kinds are
-    /// `[a-z_]`, all after `.`), without formatting a String: the graph sorts by it.
-    pub fn address_parts(self) -> (&'static str, &'static str) {
-        match self {
-            ResId::RoleAssignment(role) => ("role_assignment", role.label()),
-            other => (other.kind(), "main"),
+    /// A key written in the code; an invalid one fails to compile when used in a const.
+    pub const fn from_static(s: &'static str) -> Key {
+        match Key::check(s) {
+            Ok(()) => Key::copy(s),
+            Err(_) => panic!("a key is 1-47 bytes of [a-z0-9_], starting with a letter"),
         }
+    }
+
+    pub fn new(s: &str) -> Result<Key, KeyError> {
+        Key::check(s).map(|()| Key::copy(s))
+    }
+
+    /// A key for a label that comes from the input (a region, a name): lowercased, every
+    /// byte outside `[a-z0-9]` becomes `_`, `k` put before a leading digit or `_`, and a
+    /// label too long keeps its head plus 8 hex digits of its FNV-1a hash. Deterministic;
+    /// two labels that map to one key meet the graph's duplicate check.
+    pub fn sanitized(label: &str) -> Key {
+        let mut s: String = label
+            .bytes()
+            .map(|b| match b.to_ascii_lowercase() {
+                c @ (b'a'..=b'z' | b'0'..=b'9') => c as char,
+                _ => '_',
+            })
+            .collect();
+        if !s.as_bytes().first().is_some_and(u8::is_ascii_lowercase) {
+            s.insert(0, 'k');
+        }
+        if s.len() > Key::MAX {
+            let hash = label.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
+                (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+            });
+            s.truncate(Key::MAX - 9);
+            s.push_str(&format!("_{:08x}", hash as u32));
+        }
+        Key::new(&s).expect("sanitized keys are valid by construction")
+    }
+
+    pub fn as_str(&self) -> &str {
+        // Only ASCII bytes are ever stored (see `check`).
+        std::str::from_utf8(&self.bytes[..usize::from(self.len)]).expect("keys are ASCII")
+    }
+
+    pub fn is_main(&self) -> bool {
+        *self == Key::MAIN
+    }
+}
+
+impl PartialOrd for Key {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Key {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.bytes[..usize::from(self.len)].cmp(&other.bytes[..usize::from(other.len)])
+    }
+}
+
+impl std::fmt::Debug for Key {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{:?}", self.as_str())
+    }
+}
+
+impl std::fmt::Display for Key {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl Serialize for Key {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+/// Identity of one resource in the stack: its kind and a key stable across targets and
+/// runs (`signalr.main`, `role_assignment.storage_blob_data_owner`, `replica.westus2`).
+/// Everything a target names a resource by comes from it: the address, the Terraform
+/// label ([`ResId::label`]), the Bicep symbol, and the Azure name of a keyed child
+/// ([`ResId::instance_name`]). Ids order by kind, then key (the address order), with no
+/// formatting: the graph sorts by it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub struct ResId {
+    pub kind: Kind,
+    pub key: Key,
+}
+
+/// The singleton of each kind, named like its kind so they read as before keyed identity.
+#[allow(non_upper_case_globals)]
+impl ResId {
+    pub const ResourceGroup: ResId = ResId::main(Kind::ResourceGroup);
+    pub const LogAnalytics: ResId = ResId::main(Kind::LogAnalytics);
+    pub const AppInsights: ResId = ResId::main(Kind::AppInsights);
+    pub const Storage: ResId = ResId::main(Kind::Storage);
+    pub const PackageContainer: ResId = ResId::main(Kind::PackageContainer);
+    pub const ServicePlan: ResId = ResId::main(Kind::ServicePlan);
+    pub const FunctionApp: ResId = ResId::main(Kind::FunctionApp);
+    pub const SignalR: ResId = ResId::main(Kind::SignalR);
+    pub const SignalRNetworkAcl: ResId = ResId::main(Kind::SignalRNetworkAcl);
+    pub const HostKey: ResId = ResId::main(Kind::HostKey);
+}
+
+impl ResId {
+    /// The only instance of a kind.
+    pub const fn main(kind: Kind) -> ResId {
+        ResId { kind, key: Key::MAIN }
+    }
+
+    pub const fn keyed(kind: Kind, key: Key) -> ResId {
+        ResId { kind, key }
+    }
+
+    /// The function app's assignment of a role, keyed by the role.
+    pub const fn role_assignment(role: Role) -> ResId {
+        ResId::keyed(Kind::RoleAssignment, Key::from_static(role.label()))
+    }
+
+    /// Stable, target-neutral address, e.g. `signalr.main`.
+    pub fn address(self) -> String {
+        format!("{}.{}", self.kind.as_str(), self.key)
     }
 
     /// The resource kind part of the address.
     pub fn kind(self) -> &'static str {
-        match self {
-            ResId::ResourceGroup => "resource_group",
-            ResId::LogAnalytics => "log_analytics",
-            ResId::AppInsights => "app_insights",
-            ResId::Storage => "storage_account",
-            ResId::PackageContainer => "storage_container",
-            ResId::ServicePlan => "service_plan",
-            ResId::FunctionApp => "function_app",
-            ResId::SignalR => "signalr",
-            ResId::SignalRNetworkAcl => "signalr_network_acl",
-            ResId::HostKey => "host_key",
-            ResId::RoleAssignment(_) => "role_assignment",
+        self.kind.as_str()
+    }
+
+    /// The instance label: the key (`main` for a singleton). Terraform local names are
+    /// this label, as written (see `emit::terraform::resources::local_name`).
+    pub fn label(&self) -> &str {
+        self.key.as_str()
+    }
+
+    /// The Azure name of a keyed instance whose kind's names share one base: the base
+    /// for a singleton, else `<base>-<key>` with `_` as `-` (e.g. `pe-chat-prod-blob`).
+    pub fn instance_name(&self, base: &str) -> String {
+        if self.key.is_main() {
+            base.to_string()
+        } else {
+            format!("{base}-{}", self.key.as_str().replace('_', "-"))
         }
     }
 }

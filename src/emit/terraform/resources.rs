@@ -30,12 +30,13 @@ pub fn tf_type(resource: &Resource) -> &'static str {
     }
 }
 
-/// The Terraform local name: the label part of the graph address (`main`, or the role).
-pub fn local_name(id: ResId) -> &'static str {
-    match id {
-        ResId::RoleAssignment(role) => role.label(),
+/// The Terraform local name: the key of the graph address (`main`, the role, `westus2`),
+/// which [`crate::graph::Key`] keeps a valid label. The host key keeps the name it had
+/// before keyed identity, so existing state does not move.
+pub fn local_name(id: &ResId) -> &str {
+    match *id {
         ResId::HostKey => "signalr_extension_key",
-        _ => "main",
+        _ => id.label(),
     }
 }
 
@@ -45,7 +46,7 @@ pub fn attr(graph: &ResourceGraph, id: ResId, path: &[&str]) -> anyhow::Result<E
     let target = graph
         .get(id)
         .with_context(|| format!("{} is referenced but not in the graph", id.address()))?;
-    let mut full = vec![local_name(id)];
+    let mut full = vec![local_name(&id)];
     full.extend_from_slice(path);
     Ok(reference(tf_type(target), &full))
 }
@@ -56,7 +57,7 @@ fn principal_id(graph: &ResourceGraph, id: ResId) -> anyhow::Result<Expression> 
         .get(id)
         .with_context(|| format!("{} is referenced but not in the graph", id.address()))?;
     Ok(root(tf_type(target))
-        .attr(local_name(id))
+        .attr(local_name(&id))
         .attr("identity")
         .index(0u32)
         .attr("principal_id")
@@ -79,7 +80,7 @@ fn placed(graph: &ResourceGraph, resource: &Resource) -> anyhow::Result<BlockBui
 fn start(resource: &Resource) -> BlockBuilder {
     Block::builder("resource")
         .add_label(tf_type(resource))
-        .add_label(local_name(resource.id))
+        .add_label(local_name(&resource.id))
 }
 
 fn tags(builder: BlockBuilder, resource: &Resource) -> BlockBuilder {
@@ -367,7 +368,7 @@ fn host_key(graph: &ResourceGraph, resource: &Resource, k: &HostKey) -> anyhow::
         let target = graph
             .get(dep)
             .with_context(|| format!("{} is referenced but not in the graph", dep.address()))?;
-        after.push(Expression::from(root(tf_type(target)).attr(local_name(dep)).build()));
+        after.push(Expression::from(root(tf_type(target)).attr(local_name(&dep)).build()));
     }
     let mut b = start(resource)
         .add_attribute(("type", lit(&format!("Microsoft.Web/sites/host/{ty}@{HOST_KEY_API}"))))
