@@ -173,6 +173,21 @@ fn arm_ref(graph: &ResourceGraph, id: ResId) -> Result<ArmRef> {
         Settings::ResourceGroup | Settings::RoleAssignment(_) => {
             bail!("{} has no resource-group-scoped id", id.address())
         }
+        Settings::VirtualNetwork(_)
+        | Settings::Subnet(_)
+        | Settings::PrivateEndpoint(_)
+        | Settings::PrivateDnsZone(_)
+        | Settings::PrivateDnsZoneLink(_)
+        | Settings::SignalRReplica(_)
+        | Settings::SignalRCustomCertificate(_)
+        | Settings::SignalRCustomDomain(_)
+        | Settings::ExternalRoleAssignment(_)
+        | Settings::ManagementLock(_) => {
+            bail!(
+                "{} is not in the ARM target yet (issue 10: private networking, replicas, custom domain, lock)",
+                id.address()
+            )
+        }
     }
 }
 
@@ -358,6 +373,19 @@ fn inner_template(graph: &ResourceGraph) -> Result<Value> {
             Settings::ResourceGroup => continue,
             // A property of the one SignalR resource.
             Settings::SignalRNetworkAcl(_) => continue,
+            Settings::VirtualNetwork(_)
+            | Settings::Subnet(_)
+            | Settings::PrivateEndpoint(_)
+            | Settings::PrivateDnsZone(_)
+            | Settings::PrivateDnsZoneLink(_)
+            | Settings::SignalRReplica(_)
+            | Settings::SignalRCustomCertificate(_)
+            | Settings::SignalRCustomDomain(_)
+            | Settings::ExternalRoleAssignment(_)
+            | Settings::ManagementLock(_) => bail!(
+                "{} is not in the ARM target yet (issue 10: private networking, replicas, custom domain, lock)",
+                resource.id.address()
+            ),
             Settings::LogAnalytics(s) => log_analytics(graph, resource, s),
             Settings::AppInsights(s) => app_insights(graph, resource, s),
             Settings::Storage(s) => storage(graph, resource, s),

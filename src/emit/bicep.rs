@@ -236,6 +236,15 @@ fn symbol(id: ResId) -> String {
         Kind::SignalR | Kind::SignalRNetworkAcl => "signalR",
         Kind::HostKey => "signalrHostKey",
         Kind::RoleAssignment => return camel(id.label(), false) + "Assignment",
+        Kind::VirtualNetwork => "vnet",
+        Kind::Subnet => "subnet",
+        Kind::PrivateEndpoint => "privateEndpoint",
+        Kind::PrivateDnsZone => "privateDnsZone",
+        Kind::PrivateDnsZoneLink => "privateDnsZoneLink",
+        Kind::SignalRReplica => "signalRReplica",
+        Kind::SignalRCustomCertificate => "signalRCustomCertificate",
+        Kind::SignalRCustomDomain => "signalRCustomDomain",
+        Kind::ManagementLock => "resourceGroupLock",
     };
     if id.key.is_main() {
         base.to_string()
@@ -438,6 +447,19 @@ impl View {
                 }
                 // Folded into the SignalR resource's `networkACLs`.
                 Settings::SignalRNetworkAcl(_) => continue,
+                Settings::VirtualNetwork(_)
+                | Settings::Subnet(_)
+                | Settings::PrivateEndpoint(_)
+                | Settings::PrivateDnsZone(_)
+                | Settings::PrivateDnsZoneLink(_)
+                | Settings::SignalRReplica(_)
+                | Settings::SignalRCustomCertificate(_)
+                | Settings::SignalRCustomDomain(_)
+                | Settings::ExternalRoleAssignment(_)
+                | Settings::ManagementLock(_) => anyhow::bail!(
+                    "{} is not in the Bicep target yet (issue 10: private networking, replicas, custom domain, lock)",
+                    r.id.address()
+                ),
                 Settings::LogAnalytics(l) => Props::LogAnalytics {
                     sku: l.sku.clone(),
                     retention_days: l.retention_days,

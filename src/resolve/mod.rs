@@ -276,6 +276,11 @@ pub fn resolve(env: &Env) -> Result<Resolved, Vec<Diagnostic>> {
     let signalr_origins = strings(&cors.and_then(|c| c.allowed_origins.clone()), &[], &cors_span);
 
     let acl_span = span_of(&s.network_acl, &sr_span);
+    let private_mode = env
+        .network
+        .as_ref()
+        .and_then(|n| n.get_ref().mode.as_ref())
+        .is_some_and(|m| m.get_ref() == "private");
     let network_acl = match (&s.network_acl, sku_facts.network_acl) {
         (None, false) => None,
         (acl, _) => {
@@ -292,6 +297,10 @@ pub fn resolve(env: &Env) -> Result<Resolved, Vec<Diagnostic>> {
                         .is_some_and(|d| d.get_ref() == "Allow")
                     {
                         &[]
+                    } else if private_mode {
+                        // Private mode: server and REST traffic take the private endpoint;
+                        // browsers keep the public client endpoint.
+                        &["ClientConnection"]
                     } else {
                         &["ClientConnection", "ServerConnection", "RESTAPI"]
                     },
