@@ -9,7 +9,7 @@ use std::path::Path;
 use common::{code, sigc, stderr, stdout, workspace};
 use hcl::{Block, Body, Expression};
 
-const PRIVATE: &str = include_str!("fixtures/private/production-private.toml");
+const PRIVATE: &str = include_str!("../examples/production-private.toml");
 
 /// Builds `text` as `env.toml` for the given targets; returns the workspace and exit code.
 fn build(text: &str, targets: &[&str]) -> (tempfile::TempDir, i32, String) {
@@ -317,4 +317,95 @@ fn refused_combinations_write_nothing_and_point_at_the_line() {
     assert_eq!(rc, 1);
     assert!(err.contains("error[network/subnets-overlap]"), "{err}");
     assert!(err.contains("env.toml:39:20"), "points at the value: {err}");
+}
+
+#[test]
+fn arm_and_bicep_declare_the_same_private_stack() {
+    let (ws, rc, err) = build(PRIVATE, &["arm", "bicep"]);
+    assert_eq!(rc, 0, "{err}");
+    let dir = env_dir(&ws);
+    let template: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(dir.join("arm/azuredeploy.json")).unwrap()).unwrap();
+    let inner = &template["resources"][1]["properties"]["template"]["resources"];
+    let types: Vec<&str> = inner
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["type"].as_str().unwrap())
+        .collect();
+    let count = |t: &str| types.iter().filter(|x| **x == t).count();
+    assert_eq!(count("Microsoft.Network/virtualNetworks"), 1);
+    assert_eq!(
+        count("Microsoft.Network/virtualNetworks/subnets"),
+        0,
+        "subnets are inline in the VNet"
+    );
+    assert_eq!(count("Microsoft.Network/privateEndpoints"), 4);
+    assert_eq!(count("Microsoft.Network/privateEndpoints/privateDnsZoneGroups"), 4);
+    assert_eq!(count("Microsoft.Network/privateDnsZones"), 4);
+    assert_eq!(count("Microsoft.Network/privateDnsZones/virtualNetworkLinks"), 4);
+    assert_eq!(count("Microsoft.SignalRService/signalR/replicas"), 2);
+    assert_eq!(
+        types.last(),
+        Some(&"Microsoft.Authorization/locks"),
+        "the lock comes last"
+    );
+    let by_type = |t: &str| inner.as_array().unwrap().iter().find(|r| r["type"] == t).unwrap();
+    let vnet = by_type("Microsoft.Network/virtualNetworks");
+    let subnets = vnet["properties"]["subnets"].as_array().unwrap();
+    assert_eq!(subnets.len(), 2);
+    let delegated = subnets.iter().find(|s| s["name"] == "snet-functions").unwrap();
+    assert_eq!(
+        delegated["properties"]["delegations"][0]["properties"]["serviceName"],
+        "Microsoft.App/environments"
+    );
+    let storage = by_type("Microsoft.Storage/storageAccounts");
+    assert_eq!(storage["properties"]["publicNetworkAccess"], "Disabled");
+    assert_eq!(storage["properties"]["networkAcls"]["defaultAction"], "Deny");
+    let site = by_type("Microsoft.Web/sites");
+    assert!(site["properties"]["virtualNetworkSubnetId"]
+        .as_str()
+        .unwrap()
+        .contains("'snet-functions'"));
+    let signalr = by_type("Microsoft.SignalRService/signalR");
+    assert_eq!(
+        signalr["properties"]["networkACLs"]["publicNetwork"]["allow"],
+        serde_json::json!(["ClientConnection"])
+    );
+    let replica = by_type("Microsoft.SignalRService/signalR/replicas");
+    assert_eq!(
+        replica["location"], "['northeurope']",
+        "a literal region, as an ARM expression"
+    );
+    assert_eq!(replica["sku"]["capacity"], 1);
+
+    let bicep = fs::read_to_string(dir.join("bicep/stack.bicep")).unwrap();
+    for decl in [
+        "resource vnet 'Microsoft.Network/virtualNetworks@",
+        "resource privateEndpointSignalr 'Microsoft.Network/privateEndpoints@",
+        "resource privateEndpointSignalrZoneGroup 'Microsoft.Network/privateEndpoints/privateDnsZoneGroups@",
+        "resource signalRReplicaWestus2 'Microsoft.SignalRService/signalR/replicas@",
+        "resource resourceGroupLock 'Microsoft.Authorization/locks@",
+        "resource subnetFunctions 'Microsoft.Network/virtualNetworks/subnets@2024-05-01' existing",
+    ] {
+        assert!(bicep.contains(decl), "{decl}");
+    }
+}
+
+#[test]
+fn arm_refuses_the_cross_group_vault_grant_with_a_clear_message() {
+    let domain = with(
+        PRIVATE,
+        r#"
+[signalr.custom_domain]
+host_name = "realtime.example.com"
+certificate_secret_id = "https://kv-contoso.vault.azure.net/secrets/realtime-cert"
+key_vault_id = "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-kv/providers/Microsoft.KeyVault/vaults/kv-contoso"
+"#,
+    );
+    let (ws, rc, err) = build(&domain, &["arm"]);
+    assert_ne!(rc, 0);
+    assert_ne!(rc, 101, "no panic: {err}");
+    assert!(err.contains("--target terraform"), "{err}");
+    assert!(!ws.path().join("out").join("prodprivate").join("arm").exists());
 }

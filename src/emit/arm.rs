@@ -1,45 +1,31 @@
-//! `arm` target: `arm/azuredeploy.json` and `arm/azuredeploy.parameters.json`.
+//! `arm` target: `arm/azuredeploy.json` and `arm/azuredeploy.parameters.json`, printed
+//! from the ARM-shaped lowering ([`super::arm_model`]).
 //!
 //! The template is deployed at subscription scope (`az deployment sub create`): it
 //! creates the resource group, then deploys every other resource into it through one
 //! nested deployment whose inner template has its own parameters
-//! (`expressionEvaluationOptions.scope = Inner`). Inner resources follow the graph's
-//! dependency order and each `dependsOn` lists exactly its graph dependencies.
+//! (`expressionEvaluationOptions.scope = Inner`). That layout is this file's; the
+//! resources are the lowering's, in its order, each `dependsOn` its graph dependencies.
 //!
-//! Every string taken from the graph goes through [`arm_string`] (JSON literal) or
-//! [`quote`] (literal inside an expression), so no user value is ever evaluated.
-
-use std::collections::BTreeMap;
+//! Every string of the IR goes through [`arm_string`] (JSON literal) or [`quote`]
+//! (literal inside an expression), so no user value is ever evaluated.
 
 use anyhow::{bail, Context, Result};
 use serde_json::{json, Map, Value};
 
-use super::{checkov, Artifact, Target, CONTRACT_OUTPUTS};
-use crate::graph::{
-    AppInsights, FunctionApp, HostKey, LogAnalytics, NetworkAcl, ResId, Resource, ResourceGraph, RoleAssignment,
-    ServicePlan, Settings, SignalR, Storage, StorageAuth, Upstream, UpstreamAuth,
+use super::arm_model::{self, Expr, Item, Node, Ref, ResName, Resource, Stack, LOCATION};
+pub use super::arm_model::{
+    COMPONENTS_API, RESOURCES_API, ROLE_ASSIGNMENTS_API, SIGNALR_API, STORAGE_API, UPSTREAM_SWITCH, WEB_API,
+    WORKSPACES_API,
 };
-
-/// API versions: the newest stable of each type in schemas/arm (see its README).
-pub const RESOURCES_API: &str = "2025-04-01";
-pub const SIGNALR_API: &str = "2024-03-01";
-pub const STORAGE_API: &str = "2025-08-01";
-pub const WORKSPACES_API: &str = "2025-07-01";
-pub const COMPONENTS_API: &str = "2020-02-02";
-/// serverfarms and sites; `functionAppConfig` (Flex) needs 2023-12-01 or later.
-pub const WEB_API: &str = "2024-11-01";
-pub const ROLE_ASSIGNMENTS_API: &str = "2022-04-01";
+use super::{checkov, Artifact, Target, CONTRACT_OUTPUTS};
+use crate::graph::ResourceGraph;
 
 const SUBSCRIPTION_SCHEMA: &str =
     "https://schema.management.azure.com/schemas/2018-05-01/subscriptionDeploymentTemplate.json#";
 const RESOURCE_GROUP_SCHEMA: &str = "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#";
 const PARAMETERS_SCHEMA: &str = "https://schema.management.azure.com/schemas/2019-04-01/deploymentParameters.json#";
 const CONTENT_VERSION: &str = "1.0.0.0";
-
-/// The switch for the second deploy step (facts pitfall P1): the SignalR upstream needs
-/// the `signalr_extension` host key, which exists only once the code is published.
-pub const UPSTREAM_SWITCH: &str = "signalRUpstreamEnabled";
-const LOCATION: &str = "location";
 
 /// The ARM type of a contract output: the port is a number, the rest are strings.
 fn output_type(name: &str) -> &'static str {
@@ -51,8 +37,9 @@ fn output_type(name: &str) -> &'static str {
 }
 
 pub fn emit(graph: &ResourceGraph) -> Result<Vec<Artifact>> {
-    let template = template(graph).context("building the ARM template")?;
-    let parameters = parameters_file(graph);
+    let stack = arm_model::lower(graph).context("lowering the stack to the ARM model")?;
+    let template = template(&stack, graph).context("building the ARM template")?;
+    let parameters = parameters_file(&stack)?;
     Ok(vec![
         Artifact::new("arm/azuredeploy.json", render(&template)?),
         Artifact::new("arm/azuredeploy.parameters.json", render(&parameters)?),
@@ -91,211 +78,241 @@ fn expr(body: impl AsRef<str>) -> Value {
     Value::String(format!("[{}]", body.as_ref()))
 }
 
-fn lits(items: &[String]) -> Value {
-    Value::Array(items.iter().map(|s| lit(s)).collect())
-}
-
 fn param(name: &str) -> String {
     format!("parameters({})", quote(name))
 }
 
-/// How ARM addresses one graph resource.
-struct ArmRef {
-    ty: &'static str,
-    api: &'static str,
-    /// Name segments, one per type segment after the namespace.
-    names: Vec<String>,
+/// Prints the IR of one stack as ARM JSON and ARM expressions.
+pub struct Printer<'a> {
+    stack: &'a Stack,
 }
 
-impl ArmRef {
-    /// `resourceId('<type>', '<name>', ...)`, the id inside the resource group.
-    fn id(&self) -> String {
-        let names: Vec<String> = self.names.iter().map(|n| quote(n)).collect();
-        format!("resourceId({}, {})", quote(self.ty), names.join(", "))
+impl<'a> Printer<'a> {
+    pub fn new(stack: &'a Stack) -> Self {
+        Printer { stack }
+    }
+
+    /// The id of a declaration: `resourceId('<type>', '<name>', ...)` inside the group,
+    /// `extensionResourceId(<scope id>, '<type>', <name>)` for an extension resource.
+    pub fn id(&self, key: Ref) -> Result<String> {
+        let r = self.stack.get(key)?;
+        if let Some(scope) = r.scope {
+            let name = match &r.name {
+                ResName::Computed(e) => self.expr(e)?,
+                _ => quote(&self.stack.segments(r)?.join("/")),
+            };
+            return Ok(format!(
+                "extensionResourceId({}, {}, {name})",
+                self.id(scope)?,
+                quote(r.ty)
+            ));
+        }
+        let names: Vec<String> = self.stack.segments(r)?.iter().map(|n| quote(n)).collect();
+        Ok(format!("resourceId({}, {})", quote(r.ty), names.join(", ")))
     }
 
     /// The relative form `Provider/type/{0}` an extension resource's `scope` takes.
-    fn scope(&self) -> String {
-        let mut segments = self.ty.split('/');
+    fn scope(&self, key: Ref) -> Result<String> {
+        let r = self.stack.get(key)?;
+        let mut segments = r.ty.split('/');
         let mut pattern = segments.next().unwrap_or_default().to_string();
         for (i, segment) in segments.enumerate() {
             pattern.push_str(&format!("/{segment}/{{{i}}}"));
         }
-        let names: Vec<String> = self.names.iter().map(|n| quote(n)).collect();
-        format!("format({}, {})", quote(&pattern), names.join(", "))
+        let names: Vec<String> = self.stack.segments(r)?.iter().map(|n| quote(n)).collect();
+        Ok(format!("format({}, {})", quote(&pattern), names.join(", ")))
     }
 
-    /// `reference(<id>, '<api>')`: the resource's runtime properties.
-    fn reference(&self) -> String {
-        format!("reference({}, {})", self.id(), quote(self.api))
-    }
-}
-
-/// The ARM type and name of a graph resource. The network ACL is a property of the
-/// SignalR resource, so it is addressed as that resource.
-fn arm_ref(graph: &ResourceGraph, id: ResId) -> Result<ArmRef> {
-    let resource = graph
-        .get(id)
-        .with_context(|| format!("{} is not in the graph", id.address()))?;
-    let one = |ty, api| {
-        Ok(ArmRef {
-            ty,
-            api,
-            names: vec![resource.name.clone()],
+    /// An expression, without the surrounding brackets.
+    pub fn expr(&self, e: &Expr) -> Result<String> {
+        let list = |items: &[Expr]| -> Result<String> {
+            Ok(items
+                .iter()
+                .map(|a| self.expr(a))
+                .collect::<Result<Vec<_>>>()?
+                .join(", "))
+        };
+        Ok(match e {
+            Expr::Str(s) => quote(s),
+            Expr::Int(n) => n.to_string(),
+            Expr::Bool(b) => b.to_string(),
+            Expr::Param(name) => param(name),
+            // ARM templates here have no `variables`: the value is written where it is used.
+            Expr::Var(name) => self.expr(&self.stack.var(name)?.value)?,
+            Expr::Id(key) => self.id(*key)?,
+            Expr::Name(key) => {
+                let r = self.stack.get(*key)?;
+                match self.stack.segments(r)?.last() {
+                    Some(leaf) => quote(leaf),
+                    None => bail!("{} has no name", r.symbol),
+                }
+            }
+            Expr::Prop(key, path) => {
+                let r = self.stack.get(*key)?;
+                format!("reference({}, {}).{path}", self.id(*key)?, quote(r.api))
+            }
+            Expr::PrincipalId(key) => {
+                let r = self.stack.get(*key)?;
+                format!(
+                    "reference({}, {}, 'full').identity.principalId",
+                    self.id(*key)?,
+                    quote(r.api)
+                )
+            }
+            Expr::ListKeys(key, path) => {
+                let r = self.stack.get(*key)?;
+                format!("listKeys({}, {}){path}", self.id(*key)?, quote(r.api))
+            }
+            Expr::Call(name, args) => format!("{name}({})", list(args)?),
+            Expr::Builtin(text) => text.to_string(),
+            Expr::Concat(parts) => format!("concat({})", list(&self.merged(parts)?)?),
+            Expr::Format(pattern, args) => {
+                let mut all = vec![quote(pattern)];
+                all.extend(args.iter().map(|a| self.expr(a)).collect::<Result<Vec<_>>>()?);
+                format!("format({})", all.join(", "))
+            }
+            Expr::If(c, a, b) => format!("if({}, {}, {})", self.expr(c)?, self.expr(a)?, self.expr(b)?),
+            Expr::Object(fields) => {
+                let fields: Vec<String> = fields
+                    .iter()
+                    .map(|(k, v)| Ok(format!("{}, {}", quote(k), self.expr(v)?)))
+                    .collect::<Result<_>>()?;
+                format!("createObject({})", fields.join(", "))
+            }
+            Expr::Array(items) => format!("createArray({})", list(items)?),
         })
+    }
+
+    /// Concat parts with variables written out and neighbouring literals joined.
+    fn merged(&self, parts: &[Expr]) -> Result<Vec<Expr>> {
+        let mut out: Vec<Expr> = Vec::new();
+        for part in parts {
+            let part = match part {
+                Expr::Var(name) => self.stack.var(name)?.value.clone(),
+                other => other.clone(),
+            };
+            match (out.last_mut(), part) {
+                (Some(Expr::Str(prev)), Expr::Str(next)) => prev.push_str(&next),
+                (_, part) => out.push(part),
+            }
+        }
+        Ok(out)
+    }
+
+    pub fn node(&self, n: &Node) -> Result<Value> {
+        Ok(match n {
+            Node::Str(s) => lit(s),
+            Node::Bool(b) => json!(b),
+            Node::Int(i) => json!(i),
+            Node::Num(x) => Value::Number(serde_json::Number::from_f64(*x).context("a number is finite")?),
+            Node::Array(items) => Value::Array(items.iter().map(|i| self.node(i)).collect::<Result<_>>()?),
+            Node::Object(fields) => Value::Object(
+                fields
+                    .iter()
+                    .map(|(k, v)| Ok((arm_string(k), self.node(v)?)))
+                    .collect::<Result<Map<_, _>>>()?,
+            ),
+            Node::Expr(e) => expr(self.expr(e)?),
+        })
+    }
+
+    /// One resource in the key order used throughout the file. `inner`: in the nested
+    /// deployment (with `dependsOn` and checkov's `metadata`).
+    fn resource(&self, r: &Resource, graph: &ResourceGraph, inner: bool) -> Result<Value> {
+        let mut m = Map::new();
+        m.insert("type".into(), json!(r.ty));
+        m.insert("apiVersion".into(), json!(r.api));
+        if let Some(scope) = r.scope {
+            m.insert("scope".into(), expr(self.scope(scope)?));
+        }
+        let name = match &r.name {
+            ResName::Computed(e) => expr(self.expr(e)?),
+            _ => lit(&self.stack.segments(r)?.join("/")),
+        };
+        m.insert("name".into(), name);
+        if let Some(condition) = &r.condition {
+            m.insert("condition".into(), expr(self.expr(condition)?));
+        }
+        if let Some(location) = &r.location {
+            m.insert("location".into(), expr(self.expr(location)?));
+        }
+        if let Some(tags) = &r.tags {
+            m.insert(
+                "tags".into(),
+                Value::Object(tags.iter().map(|(k, v)| (arm_string(k), lit(v))).collect()),
+            );
+        }
+        for (key, node) in [
+            ("sku", &r.sku),
+            ("kind", &r.kind),
+            ("identity", &r.identity),
+            ("properties", &r.properties),
+        ] {
+            if let Some(node) = node {
+                m.insert(key.into(), self.node(node)?);
+            }
+        }
+        if inner {
+            let mut ids: Vec<String> = Vec::new();
+            for dep in &r.depends_on {
+                let id = self.id(*dep)?;
+                if !ids.contains(&id) {
+                    ids.push(id);
+                }
+            }
+            m.insert("dependsOn".into(), Value::Array(ids.iter().map(expr).collect()));
+            // The deployment engine ignores `metadata`; checkov reads its skips from `metadata.checkov`.
+            if let Some(node) = r.node().and_then(|id| graph.get(id)) {
+                let skips = checkov::skips(node, graph, Target::Arm);
+                if !skips.is_empty() {
+                    let entries: Vec<Value> = skips.iter().map(|s| lit(&s.arm_entry())).collect();
+                    m.insert("metadata".into(), json!({"checkov": entries}));
+                }
+            }
+        }
+        Ok(Value::Object(m))
+    }
+}
+
+fn template(stack: &Stack, graph: &ResourceGraph) -> Result<Value> {
+    let p = Printer::new(stack);
+    let rg = &stack.resource_group;
+    let rg_name = match &rg.name {
+        ResName::Top(name) => name,
+        _ => bail!("the resource group has a top-level name"),
     };
-    match &resource.settings {
-        Settings::LogAnalytics(_) => one("Microsoft.OperationalInsights/workspaces", WORKSPACES_API),
-        Settings::AppInsights(_) => one("Microsoft.Insights/components", COMPONENTS_API),
-        Settings::Storage(_) => one("Microsoft.Storage/storageAccounts", STORAGE_API),
-        Settings::PackageContainer(c) => {
-            let storage = graph
-                .get(c.storage)
-                .context("the package container's storage account")?;
-            Ok(ArmRef {
-                ty: "Microsoft.Storage/storageAccounts/blobServices/containers",
-                api: STORAGE_API,
-                names: vec![storage.name.clone(), "default".into(), resource.name.clone()],
-            })
-        }
-        Settings::ServicePlan(_) => one("Microsoft.Web/serverfarms", WEB_API),
-        Settings::FunctionApp(_) => one("Microsoft.Web/sites", WEB_API),
-        Settings::SignalR(_) => one("Microsoft.SignalRService/signalR", SIGNALR_API),
-        Settings::SignalRNetworkAcl(acl) => arm_ref(graph, acl.signalr),
-        Settings::HostKey(k) => {
-            let app = graph.get(k.function_app).context("the host key's function app")?;
-            Ok(ArmRef {
-                ty: host_key_type(k),
-                api: WEB_API,
-                names: vec![app.name.clone(), "default".into(), k.key_name.clone()],
-            })
-        }
-        Settings::ResourceGroup | Settings::RoleAssignment(_) => {
-            bail!("{} has no resource-group-scoped id", id.address())
-        }
-        Settings::VirtualNetwork(_)
-        | Settings::Subnet(_)
-        | Settings::PrivateEndpoint(_)
-        | Settings::PrivateDnsZone(_)
-        | Settings::PrivateDnsZoneLink(_)
-        | Settings::SignalRReplica(_)
-        | Settings::SignalRCustomCertificate(_)
-        | Settings::SignalRCustomDomain(_)
-        | Settings::ExternalRoleAssignment(_)
-        | Settings::ManagementLock(_) => {
-            bail!(
-                "{} is not in the ARM target yet (issue 10: private networking, replicas, custom domain, lock)",
-                id.address()
-            )
-        }
-    }
-}
-
-/// `dependsOn` of an inner resource: its graph dependencies minus the resource group
-/// (the deployment's scope), the ACL folded into SignalR, without repeats or itself.
-fn depends_on(graph: &ResourceGraph, resource: &Resource) -> Result<Value> {
-    let own = arm_ref(graph, resource.id).map(|r| r.id()).ok();
-    let mut ids: Vec<String> = Vec::new();
-    for dep in graph.depends_on(resource.id) {
-        if dep == ResId::ResourceGroup {
-            continue;
-        }
-        let id = dependency_id(graph, dep)?;
-        if Some(&id) != own.as_ref() && !ids.contains(&id) {
-            ids.push(id);
-        }
-    }
-    Ok(Value::Array(ids.iter().map(expr).collect()))
-}
-
-/// How `dependsOn` names one graph resource: its id; a role assignment (an extension
-/// resource) by `extensionResourceId` on its scope.
-fn dependency_id(graph: &ResourceGraph, dep: ResId) -> Result<String> {
-    match graph.get(dep).map(|d| &d.settings) {
-        Some(Settings::RoleAssignment(ra)) => role_assignment_id(graph, ra),
-        _ => Ok(arm_ref(graph, dep)?.id()),
-    }
-}
-
-/// Tags, each key and value an escaped literal.
-fn tags(resource: &Resource) -> Value {
-    Value::Object(resource.tags.iter().map(|(k, v)| (arm_string(k), lit(v))).collect())
-}
-
-/// The common head of a resource, in the key order used throughout the file.
-fn head(r: &ArmRef) -> Map<String, Value> {
-    let mut m = Map::new();
-    m.insert("type".into(), json!(r.ty));
-    m.insert("apiVersion".into(), json!(r.api));
-    m.insert("name".into(), lit(&r.names.join("/")));
-    m
-}
-
-fn located(r: &ArmRef, resource: &Resource) -> Map<String, Value> {
-    let mut m = head(r);
-    m.insert("location".into(), expr(param(LOCATION)));
-    m.insert("tags".into(), tags(resource));
-    m
-}
-
-fn finish(mut m: Map<String, Value>, properties: Value, graph: &ResourceGraph, resource: &Resource) -> Result<Value> {
-    m.insert("properties".into(), properties);
-    m.insert("dependsOn".into(), depends_on(graph, resource)?);
-    // The deployment engine ignores `metadata`; checkov reads its skips from `metadata.checkov`.
-    let skips = checkov::skips(resource, graph, Target::Arm);
-    if !skips.is_empty() {
-        let entries: Vec<Value> = skips.iter().map(|s| lit(&s.arm_entry())).collect();
-        m.insert("metadata".into(), json!({"checkov": entries}));
-    }
-    Ok(Value::Object(m))
-}
-
-fn template(graph: &ResourceGraph) -> Result<Value> {
-    let info = &graph.info;
-    let rg = graph
-        .get(ResId::ResourceGroup)
-        .context("the stack has a resource group")?;
-    let deployment = format!("sigc-{}-{}", info.workload, info.environment);
+    let deployment = format!("sigc-{}-{}", stack.workload, stack.environment);
     let rg_id = format!(
         "subscriptionResourceId('Microsoft.Resources/resourceGroups', {})",
-        quote(&rg.name)
+        quote(rg_name)
     );
     let deployment_id = format!(
         "extensionResourceId(format('/subscriptions/{{0}}/resourceGroups/{{1}}', subscription().subscriptionId, {}), 'Microsoft.Resources/deployments', {})",
-        quote(&rg.name),
+        quote(rg_name),
         quote(&deployment)
     );
 
-    let resource_group = json!({
-        "type": "Microsoft.Resources/resourceGroups",
-        "apiVersion": RESOURCES_API,
-        "name": lit(&rg.name),
-        "location": expr(param(LOCATION)),
-        "tags": tags(rg),
-        "properties": {},
-    });
+    let resource_group = p.resource(rg, graph, false)?;
+    let mut parameters = Map::new();
+    parameters.insert(LOCATION.into(), json!({"value": expr(param(LOCATION))}));
+    for extra in &stack.params {
+        parameters.insert(extra.name.into(), json!({"value": expr(param(extra.name))}));
+    }
     let mut nested = json!({
         "type": "Microsoft.Resources/deployments",
         "apiVersion": RESOURCES_API,
         "name": lit(&deployment),
-        "resourceGroup": lit(&rg.name),
+        "resourceGroup": lit(rg_name),
         "properties": {
             "expressionEvaluationOptions": {"scope": "Inner"},
             "mode": "Incremental",
-            "parameters": {
-                LOCATION: {"value": expr(param(LOCATION))},
-                UPSTREAM_SWITCH: {"value": expr(param(UPSTREAM_SWITCH))},
-            },
+            "parameters": parameters,
             // Filled in below: `json!` would copy the whole inner template.
             "template": null,
         },
         "dependsOn": [expr(&rg_id)],
     });
-    nested["properties"]["template"] = inner_template(graph)?;
-    let switch = two_step(graph);
-    if !switch {
-        remove_switch(&mut nested["properties"]["parameters"]);
-    }
+    nested["properties"]["template"] = inner_template(&p, graph)?;
     let outputs: Map<String, Value> = CONTRACT_OUTPUTS
         .iter()
         .map(|name| {
@@ -308,52 +325,39 @@ fn template(graph: &ResourceGraph) -> Result<Value> {
         })
         .collect();
 
+    let mut outer_parameters = Map::new();
+    outer_parameters.insert(
+        LOCATION.into(),
+        json!({
+            "type": "string",
+            "defaultValue": lit(&stack.location),
+            "metadata": {"description": "Azure region of the resource group and every resource in it."},
+        }),
+    );
+    for extra in &stack.params {
+        outer_parameters.insert(
+            extra.name.into(),
+            json!({"type": extra.ty, "defaultValue": p.node(&extra.default)?, "metadata": {"description": second_step()}}),
+        );
+    }
+    let mut metadata = Map::new();
+    metadata.insert("generator".into(), json!("sigc"));
+    metadata.insert("description".into(), json!("Azure SignalR Service (Serverless) with a Linux Python Function App, storage, Log Analytics and Application Insights. Deploy at subscription scope: az deployment sub create --location <region> --template-file azuredeploy.json --parameters @azuredeploy.parameters.json"));
+    if stack.two_step() {
+        metadata.insert("secondStep".into(), json!(second_step()));
+    } else {
+        metadata.insert("wiring".into(), json!(ONE_APPLY));
+    }
     let mut template = json!({
         "$schema": SUBSCRIPTION_SCHEMA,
         "contentVersion": CONTENT_VERSION,
-        "metadata": {
-            "generator": "sigc",
-            "description": "Azure SignalR Service (Serverless) with a Linux Python Function App, storage, Log Analytics and Application Insights. Deploy at subscription scope: az deployment sub create --location <region> --template-file azuredeploy.json --parameters @azuredeploy.parameters.json",
-            "secondStep": second_step(),
-        },
-        "parameters": {
-            LOCATION: {
-                "type": "string",
-                "defaultValue": lit(&info.location),
-                "metadata": {"description": "Azure region of the resource group and every resource in it."},
-            },
-            UPSTREAM_SWITCH: {
-                "type": "bool",
-                "defaultValue": false,
-                "metadata": {"description": second_step()},
-            },
-        },
+        "metadata": metadata,
+        "parameters": outer_parameters,
         "resources": null,
         "outputs": outputs,
     });
     template["resources"] = Value::Array(vec![resource_group, nested]);
-    if !switch {
-        remove_switch(&mut template["parameters"]);
-        if let Some(meta) = template["metadata"].as_object_mut() {
-            meta.remove("secondStep");
-            meta.insert("wiring".into(), json!(ONE_APPLY));
-        }
-    }
     Ok(template)
-}
-
-/// Whether the upstream waits for the second deploy step (`wiring = "two-step"`).
-fn two_step(graph: &ResourceGraph) -> bool {
-    graph.in_order().any(|r| match &r.settings {
-        Settings::SignalR(s) => s.upstream.as_ref().is_some_and(|u| u.host_key.is_none()),
-        _ => false,
-    })
-}
-
-fn remove_switch(parameters: &mut Value) {
-    if let Some(p) = parameters.as_object_mut() {
-        p.remove(UPSTREAM_SWITCH);
-    }
 }
 
 const ONE_APPLY: &str = "One deployment: the template creates the function app's signalr_extension system key (Microsoft.Web/sites/host/systemKeys, value generated by the host) after the app's storage role assignments, and the SignalR upstream reads it with listKeys in the same deployment. No second step.";
@@ -364,447 +368,56 @@ fn second_step() -> String {
     )
 }
 
-fn inner_template(graph: &ResourceGraph) -> Result<Value> {
+fn inner_template(p: &Printer, graph: &ResourceGraph) -> Result<Value> {
+    let stack = p.stack;
     let mut resources = Vec::new();
-    for resource in graph.in_order() {
-        let context = || format!("emitting {}", resource.id.address());
-        let emitted = match &resource.settings {
-            // The deployment's scope, created by the outer template.
-            Settings::ResourceGroup => continue,
-            // A property of the one SignalR resource.
-            Settings::SignalRNetworkAcl(_) => continue,
-            Settings::VirtualNetwork(_)
-            | Settings::Subnet(_)
-            | Settings::PrivateEndpoint(_)
-            | Settings::PrivateDnsZone(_)
-            | Settings::PrivateDnsZoneLink(_)
-            | Settings::SignalRReplica(_)
-            | Settings::SignalRCustomCertificate(_)
-            | Settings::SignalRCustomDomain(_)
-            | Settings::ExternalRoleAssignment(_)
-            | Settings::ManagementLock(_) => bail!(
-                "{} is not in the ARM target yet (issue 10: private networking, replicas, custom domain, lock)",
-                resource.id.address()
-            ),
-            Settings::LogAnalytics(s) => log_analytics(graph, resource, s),
-            Settings::AppInsights(s) => app_insights(graph, resource, s),
-            Settings::Storage(s) => storage(graph, resource, s),
-            Settings::PackageContainer(_) => package_container(graph, resource),
-            Settings::ServicePlan(s) => service_plan(graph, resource, s),
-            Settings::FunctionApp(s) => function_app(graph, resource, s),
-            Settings::SignalR(s) => signalr(graph, resource, s),
-            Settings::RoleAssignment(s) => role_assignment(graph, resource, s),
-            Settings::HostKey(k) => host_key(graph, resource, k),
-        };
-        resources.push(emitted.with_context(context)?);
+    for item in &stack.items {
+        let Item::Resource(r) = item else { continue };
+        // An existing resource is referenced by its id; ARM needs no declaration.
+        if r.existing {
+            continue;
+        }
+        let context = || format!("printing {}", r.symbol);
+        resources.push(p.resource(r, graph, true).with_context(context)?);
     }
+    let mut parameters = Map::new();
+    parameters.insert(LOCATION.into(), json!({"type": "string"}));
+    for extra in &stack.params {
+        parameters.insert(extra.name.into(), json!({"type": extra.ty}));
+    }
+    let mut outputs = Map::new();
+    for o in &stack.outputs {
+        outputs.insert(o.name.into(), json!({"type": o.ty, "value": expr(p.expr(&o.value)?)}));
+    }
+    // The contract's last output is the group the nested deployment runs in.
+    outputs.insert(
+        "resource_group_name".into(),
+        json!({"type": "string", "value": expr("resourceGroup().name")}),
+    );
     let mut template = json!({
         "$schema": RESOURCE_GROUP_SCHEMA,
         "contentVersion": CONTENT_VERSION,
-        "parameters": {
-            LOCATION: {"type": "string"},
-            UPSTREAM_SWITCH: {"type": "bool"},
-        },
+        "parameters": parameters,
         "resources": null,
-        "outputs": inner_outputs(graph)?,
+        "outputs": outputs,
     });
     // Assigned, not interpolated: `json!` would copy every resource.
     template["resources"] = Value::Array(resources);
-    if !two_step(graph) {
-        remove_switch(&mut template["parameters"]);
-    }
     Ok(template)
 }
 
-fn inner_outputs(graph: &ResourceGraph) -> Result<Value> {
-    let signalr = arm_ref(graph, ResId::SignalR)?.reference();
-    let host = format!("{}.defaultHostName", arm_ref(graph, ResId::FunctionApp)?.reference());
-    let values = [
-        format!("{signalr}.hostName"),
-        format!("{signalr}.publicPort"),
-        format!("format('https://{{0}}', {host})"),
-        format!("format('https://{{0}}/api/negotiate', {host})"),
-        "resourceGroup().name".to_string(),
-    ];
-    Ok(Value::Object(
-        CONTRACT_OUTPUTS
-            .iter()
-            .zip(values)
-            .map(|(name, value)| {
-                (
-                    name.to_string(),
-                    json!({"type": output_type(name), "value": expr(value)}),
-                )
-            })
-            .collect(),
-    ))
-}
-
-fn log_analytics(graph: &ResourceGraph, resource: &Resource, s: &LogAnalytics) -> Result<Value> {
-    let r = arm_ref(graph, resource.id)?;
-    let mut properties = json!({
-        "sku": {"name": lit(&s.sku)},
-        "retentionInDays": s.retention_days,
-    });
-    if let Some(quota) = s.daily_quota_gb {
-        let quota = serde_json::Number::from_f64(quota).context("daily quota is a finite number")?;
-        properties["workspaceCapping"] = json!({"dailyQuotaGb": quota});
+fn parameters_file(stack: &Stack) -> Result<Value> {
+    let p = Printer::new(stack);
+    let mut parameters = Map::new();
+    parameters.insert(LOCATION.into(), json!({"value": stack.location}));
+    for extra in &stack.params {
+        parameters.insert(extra.name.into(), json!({"value": p.node(&extra.default)?}));
     }
-    finish(located(&r, resource), properties, graph, resource)
-}
-
-fn app_insights(graph: &ResourceGraph, resource: &Resource, s: &AppInsights) -> Result<Value> {
-    let r = arm_ref(graph, resource.id)?;
-    let mut m = located(&r, resource);
-    m.insert("kind".into(), lit(&s.application_type));
-    let properties = json!({
-        "Application_Type": lit(&s.application_type),
-        "WorkspaceResourceId": expr(arm_ref(graph, s.workspace)?.id()),
-    });
-    finish(m, properties, graph, resource)
-}
-
-fn storage(graph: &ResourceGraph, resource: &Resource, s: &Storage) -> Result<Value> {
-    let r = arm_ref(graph, resource.id)?;
-    let mut m = located(&r, resource);
-    m.insert("sku".into(), json!({"name": lit(&s.sku_name)}));
-    m.insert("kind".into(), lit(&s.kind));
-    let properties = json!({
-        "minimumTlsVersion": lit(&s.min_tls_version),
-        "allowBlobPublicAccess": s.allow_blob_public_access,
-        "supportsHttpsTrafficOnly": s.https_only,
-    });
-    finish(m, properties, graph, resource)
-}
-
-/// The Flex deployment package container; the `default` blob service always exists.
-fn package_container(graph: &ResourceGraph, resource: &Resource) -> Result<Value> {
-    let r = arm_ref(graph, resource.id)?;
-    finish(head(&r), json!({"publicAccess": "None"}), graph, resource)
-}
-
-fn service_plan(graph: &ResourceGraph, resource: &Resource, s: &ServicePlan) -> Result<Value> {
-    let r = arm_ref(graph, resource.id)?;
-    let mut m = located(&r, resource);
-    m.insert(
-        "sku".into(),
-        json!({"name": s.plan.sku_name(), "tier": s.plan.sku_tier()}),
-    );
-    m.insert("kind".into(), json!(s.plan.plan_kind()));
-    finish(
-        m,
-        json!({"reserved": s.os_type.eq_ignore_ascii_case("linux")}),
-        graph,
-        resource,
-    )
-}
-
-/// A storage connection string built from the account key (Azure Files needs keys).
-fn storage_connection_string(storage: &ArmRef) -> String {
-    format!(
-        "format('DefaultEndpointsProtocol=https;AccountName={{0}};EndpointSuffix={{1}};AccountKey={{2}}', {}, environment().suffixes.storage, listKeys({}, {}).keys[0].value)",
-        quote(&storage.names[0]),
-        storage.id(),
-        quote(storage.api)
-    )
-}
-
-fn function_app(graph: &ResourceGraph, resource: &Resource, f: &FunctionApp) -> Result<Value> {
-    let r = arm_ref(graph, resource.id)?;
-    let storage = arm_ref(graph, f.storage)?;
-
-    // One list with every setting: a later PUT of appSettings replaces the whole set.
-    let mut settings: BTreeMap<String, Value> = f.app_settings.iter().map(|(k, v)| (k.clone(), lit(v))).collect();
-    let mut computed = vec![(
-        "APPLICATIONINSIGHTS_CONNECTION_STRING",
-        expr(format!(
-            "{}.ConnectionString",
-            arm_ref(graph, f.app_insights)?.reference()
-        )),
-    )];
-    if f.storage_auth == StorageAuth::AccessKey {
-        computed.push(("AzureWebJobsStorage", expr(storage_connection_string(&storage))));
-    }
-    if let Some(share) = &f.content_share {
-        computed.push((
-            "WEBSITE_CONTENTAZUREFILECONNECTIONSTRING",
-            expr(storage_connection_string(&storage)),
-        ));
-        computed.push(("WEBSITE_CONTENTSHARE", lit(share)));
-    }
-    if f.flex.is_none() {
-        // Deprecated on Flex (facts §5): the runtime lives in functionAppConfig there.
-        computed.push(("FUNCTIONS_EXTENSION_VERSION", lit(&f.functions_extension_version)));
-        computed.push(("FUNCTIONS_WORKER_RUNTIME", lit(&f.runtime)));
-    }
-    for (name, value) in computed {
-        if settings.insert(name.to_string(), value).is_some() {
-            bail!("app setting `{name}` is both in the graph and set by the ARM emitter");
-        }
-    }
-    let app_settings: Vec<Value> = settings
-        .into_iter()
-        .map(|(name, value)| json!({"name": arm_string(&name), "value": value}))
-        .collect();
-
-    let mut site_config = Map::new();
-    if f.flex.is_none() {
-        site_config.insert(
-            "linuxFxVersion".into(),
-            lit(&format!("{}|{}", stack_name(&f.runtime), f.runtime_version)),
-        );
-    }
-    site_config.insert("minTlsVersion".into(), lit(&f.min_tls_version));
-    site_config.insert("scmMinTlsVersion".into(), lit(&f.scm_min_tls_version));
-    site_config.insert("ftpsState".into(), lit(&f.ftps_state));
-    site_config.insert("http20Enabled".into(), json!(f.http2_enabled));
-    site_config.insert("remoteDebuggingEnabled".into(), json!(f.remote_debugging_enabled));
-    if !f.cors_allowed_origins.is_empty() {
-        site_config.insert(
-            "cors".into(),
-            json!({"allowedOrigins": lits(&f.cors_allowed_origins), "supportCredentials": f.cors_support_credentials}),
-        );
-    }
-    site_config.insert("appSettings".into(), Value::Array(app_settings));
-
-    let mut properties = Map::new();
-    properties.insert("serverFarmId".into(), expr(arm_ref(graph, f.service_plan)?.id()));
-    properties.insert("reserved".into(), json!(true));
-    properties.insert("httpsOnly".into(), json!(f.https_only));
-    properties.insert("siteConfig".into(), Value::Object(site_config));
-    if let Some(flex) = &f.flex {
-        let container = graph.get(flex.container).context("the Flex package container")?;
-        if container.name != flex.container_name {
-            bail!(
-                "Flex container name `{}` differs from its resource `{}`",
-                flex.container_name,
-                container.name
-            );
-        }
-        let blob = format!("{}.primaryEndpoints.blob", storage.reference());
-        properties.insert(
-            "functionAppConfig".into(),
-            json!({
-                "deployment": {
-                    "storage": {
-                        "type": "blobContainer",
-                        "value": expr(format!("concat({blob}, {})", quote(&flex.container_name))),
-                        "authentication": {"type": "SystemAssignedIdentity"},
-                    },
-                },
-                "scaleAndConcurrency": {
-                    "maximumInstanceCount": flex.maximum_instance_count,
-                    "instanceMemoryMB": flex.instance_memory_mb,
-                },
-                "runtime": {"name": lit(&f.runtime), "version": lit(&f.runtime_version)},
-            }),
-        );
-    }
-
-    let mut m = located(&r, resource);
-    m.insert("kind".into(), json!("functionapp,linux"));
-    m.insert("identity".into(), json!({"type": "SystemAssigned"}));
-    finish(m, Value::Object(properties), graph, resource)
-}
-
-/// The stack name in `linuxFxVersion` (`Python|3.12`).
-fn stack_name(runtime: &str) -> String {
-    match runtime {
-        "python" => "Python".to_string(),
-        other => other.to_string(),
-    }
-}
-
-fn signalr(graph: &ResourceGraph, resource: &Resource, s: &SignalR) -> Result<Value> {
-    let r = arm_ref(graph, resource.id)?;
-    let flag = |on: bool| if on { "True" } else { "False" };
-    let category = |name: &str, on: bool| json!({"name": name, "enabled": if on { "true" } else { "false" }});
-
-    let mut properties = Map::new();
-    properties.insert(
-        "features".into(),
-        json!([
-            {"flag": "ServiceMode", "value": lit(&s.service_mode)},
-            {"flag": "EnableConnectivityLogs", "value": flag(s.connectivity_logs)},
-            {"flag": "EnableMessagingLogs", "value": flag(s.messaging_logs)},
-            {"flag": "EnableLiveTrace", "value": "False"},
-        ]),
-    );
-    properties.insert(
-        "resourceLogConfiguration".into(),
-        json!({"categories": [
-            category("ConnectivityLogs", s.connectivity_logs),
-            category("MessagingLogs", s.messaging_logs),
-            category("HttpRequestLogs", s.http_request_logs),
-        ]}),
-    );
-    if !s.cors_allowed_origins.is_empty() {
-        properties.insert("cors".into(), json!({"allowedOrigins": lits(&s.cors_allowed_origins)}));
-    }
-    if let Some(acl) = network_acl(graph, resource.id) {
-        properties.insert(
-            "networkACLs".into(),
-            json!({
-                "defaultAction": lit(&acl.default_action),
-                "publicNetwork": {"allow": lits(&acl.public_allow), "deny": lits(&acl.public_deny)},
-            }),
-        );
-    }
-    properties.insert(
-        "publicNetworkAccess".into(),
-        json!(if s.public_network_access { "Enabled" } else { "Disabled" }),
-    );
-    properties.insert("disableLocalAuth".into(), json!(!s.local_auth));
-    properties.insert(
-        "serverless".into(),
-        json!({"connectionTimeoutInSeconds": s.serverless_connection_timeout_seconds}),
-    );
-    if let Some(upstream) = &s.upstream {
-        properties.insert("upstream".into(), expr(upstream_settings(graph, upstream)?));
-    }
-
-    let mut m = located(&r, resource);
-    m.insert(
-        "sku".into(),
-        json!({"name": lit(&s.sku.name), "tier": lit(&s.sku.tier), "capacity": s.sku.capacity}),
-    );
-    m.insert("kind".into(), json!("SignalR"));
-    m.insert(
-        "identity".into(),
-        json!({"type": if s.system_assigned_identity { "SystemAssigned" } else { "None" }}),
-    );
-    finish(m, Value::Object(properties), graph, resource)
-}
-
-fn network_acl(graph: &ResourceGraph, signalr: ResId) -> Option<&NetworkAcl> {
-    graph.in_order().find_map(|r| match &r.settings {
-        Settings::SignalRNetworkAcl(acl) if acl.signalr == signalr => Some(acl),
-        _ => None,
-    })
-}
-
-/// The upstream as one `if()` on the switch: ARM evaluates only the taken branch, so
-/// the host key is read (listKeys) only when the switch is on. Off, the template list
-/// is empty, which also removes an upstream set by an earlier deployment.
-fn upstream_settings(graph: &ResourceGraph, u: &Upstream) -> Result<String> {
-    let app = arm_ref(graph, u.function_app)?;
-    let host_keys = format!(
-        "listKeys(resourceId('Microsoft.Web/sites/host', {}, 'default'), {}).systemKeys.signalr_extension",
-        quote(&app.names[0]),
-        quote(app.api)
-    );
-    let url = format!(
-        "concat('https://', {}.defaultHostName, {}, {host_keys})",
-        app.reference(),
-        quote(&format!("{}?code=", u.webhook_path))
-    );
-    let mut fields = vec![
-        format!("'hubPattern', {}", quote(&u.hub_patterns.join(","))),
-        format!("'eventPattern', {}", quote(&u.event_patterns.join(","))),
-        format!("'categoryPattern', {}", quote(&u.category_patterns.join(","))),
-        format!("'urlTemplate', {url}"),
-    ];
-    match (u.auth, &u.auth_resource) {
-        (UpstreamAuth::None, _) => {}
-        (UpstreamAuth::ManagedIdentity, Some(audience)) => fields.push(format!(
-            "'auth', createObject('type', 'ManagedIdentity', 'managedIdentity', createObject('resource', {}))",
-            quote(audience)
-        )),
-        (UpstreamAuth::ManagedIdentity, None) => bail!("managed-identity upstream auth without a token audience"),
-    }
-    let templates = format!(
-        "createObject('templates', createArray(createObject({})))",
-        fields.join(", ")
-    );
-    if u.host_key.is_some() {
-        // One deployment (facts P19): the key resource is in this template and SignalR
-        // depends on it, so `listKeys` runs after the key exists.
-        return Ok(templates);
-    }
-    Ok(format!(
-        "if({}, {templates}, createObject('templates', createArray()))",
-        param(UPSTREAM_SWITCH),
-    ))
-}
-
-/// The ARM type of a host key: `Microsoft.Web/sites/host/systemKeys` (or `functionKeys`).
-fn host_key_type(k: &HostKey) -> &'static str {
-    if k.key_type == "functionKeys" {
-        "Microsoft.Web/sites/host/functionKeys"
-    } else {
-        "Microsoft.Web/sites/host/systemKeys"
-    }
-}
-
-/// The `signalr_extension` system key, created by the deployment (facts P19). Only its
-/// name is sent: the host generates the value (REST "Web Apps - Create Or Update Host
-/// Secret", body `value` optional), so the template never holds it; SignalR reads it
-/// back with `listKeys` in the same deployment. `dependsOn` is the graph's: the app and
-/// the storage role assignments the host needs to write its secrets.
-fn host_key(graph: &ResourceGraph, resource: &Resource, k: &HostKey) -> Result<Value> {
-    let r = arm_ref(graph, resource.id)?;
-    finish(head(&r), json!({"name": lit(&k.key_name)}), graph, resource)
-}
-
-/// The id of a role assignment as `dependsOn` names it: the extension resource on its scope.
-fn role_assignment_id(graph: &ResourceGraph, ra: &RoleAssignment) -> Result<String> {
-    let scope = arm_ref(graph, ra.scope)?;
-    Ok(format!(
-        "extensionResourceId({}, 'Microsoft.Authorization/roleAssignments', {})",
-        scope.id(),
-        role_assignment_name(graph, ra)?
-    ))
-}
-
-fn role_assignment_name(graph: &ResourceGraph, ra: &RoleAssignment) -> Result<String> {
-    let scope = arm_ref(graph, ra.scope)?;
-    let principal = arm_ref(graph, ra.principal)?;
-    let role = format!(
-        "subscriptionResourceId('Microsoft.Authorization/roleDefinitions', {})",
-        quote(&ra.role_definition_id)
-    );
-    Ok(format!("guid({}, {}, {role})", scope.id(), principal.id()))
-}
-
-/// An extension resource on its scope; the name is a GUID of (scope, principal, role)
-/// so a re-deployment finds the same assignment (facts pitfall P12).
-fn role_assignment(graph: &ResourceGraph, resource: &Resource, ra: &RoleAssignment) -> Result<Value> {
-    let scope = arm_ref(graph, ra.scope)?;
-    let principal = arm_ref(graph, ra.principal)?;
-    let role = format!(
-        "subscriptionResourceId('Microsoft.Authorization/roleDefinitions', {})",
-        quote(&ra.role_definition_id)
-    );
-    let mut m = Map::new();
-    m.insert("type".into(), json!("Microsoft.Authorization/roleAssignments"));
-    m.insert("apiVersion".into(), json!(ROLE_ASSIGNMENTS_API));
-    m.insert("scope".into(), expr(scope.scope()));
-    m.insert("name".into(), expr(role_assignment_name(graph, ra)?));
-    let properties = json!({
-        "roleDefinitionId": expr(&role),
-        "principalId": expr(format!(
-            "reference({}, {}, 'full').identity.principalId",
-            principal.id(),
-            quote(principal.api)
-        )),
-        "principalType": lit(&ra.principal_type),
-    });
-    finish(m, properties, graph, resource)
-}
-
-fn parameters_file(graph: &ResourceGraph) -> Value {
-    let mut file = json!({
+    Ok(json!({
         "$schema": PARAMETERS_SCHEMA,
         "contentVersion": CONTENT_VERSION,
-        "parameters": {
-            LOCATION: {"value": graph.info.location},
-            UPSTREAM_SWITCH: {"value": false},
-        },
-    });
-    if !two_step(graph) {
-        remove_switch(&mut file["parameters"]);
-    }
-    file
+        "parameters": parameters,
+    }))
 }
 
 #[cfg(test)]
@@ -813,7 +426,7 @@ mod tests {
 
     use super::*;
     use crate::graph::sample::{sample_graph, sample_graph_two_step};
-    use crate::graph::FunctionPlan;
+    use crate::graph::{FunctionPlan, ResId, Resource, Settings};
     use crate::verify::arm::{check_parameters, check_template};
 
     const PLANS: [FunctionPlan; 3] = [FunctionPlan::FC1, FunctionPlan::Y1, FunctionPlan::EP1];
@@ -878,6 +491,8 @@ mod tests {
         for plan in PLANS {
             let graph = sample_graph(plan);
             let (template, _) = emitted(&graph);
+            let stack = arm_model::lower(&graph).expect("lowers");
+            let printer = Printer::new(&stack);
             let resources = inner(&template)["resources"].as_array().expect("inner resources");
             let expected: Vec<&Resource> = graph
                 .in_order()
@@ -890,7 +505,7 @@ mod tests {
                     .depends_on(resource.id)
                     .into_iter()
                     .filter(|d| *d != ResId::ResourceGroup)
-                    .map(|d| format!("[{}]", dependency_id(&graph, d).unwrap()))
+                    .map(|d| format!("[{}]", printer.id(arm_model::decl_of(&graph, d)).unwrap()))
                     .collect();
                 let actual: BTreeSet<String> = json["dependsOn"]
                     .as_array()

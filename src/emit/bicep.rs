@@ -1,10 +1,11 @@
 //! Bicep target: `bicep/main.bicep` (subscription scope: the resource group and one
-//! module call) and `bicep/stack.bicep` (every resource of the stack, in the group).
+//! module call) and `bicep/stack.bicep` (every resource of the stack, in the group),
+//! printed from the ARM-shaped lowering ([`super::arm_model`]).
 //!
-//! The text comes from the minijinja templates in `modules/bicep/`, one per resource
-//! kind, embedded in the binary. Templates see a serializable view built here from
-//! the graph, never the graph itself, and every user string reaches the output
-//! through [`bicep_str`] (the `bicep_str` / `bicep_key` filters), so a name or tag
+//! The file layout comes from the minijinja templates `modules/bicep/main.bicep.j2` and
+//! `stack.bicep.j2`, embedded in the binary; the declarations in them are printed here
+//! from the IR. Every string of the IR reaches the output through [`bicep_str`] (or
+//! [`bicep_key`] for an object key, [`bicep_comment`] for a comment), so a name or tag
 //! cannot break out of its string literal or inject an interpolation.
 
 use std::fmt::Write as _;
@@ -15,70 +16,24 @@ use minijinja::value::ValueKind;
 use minijinja::{Environment, Error, ErrorKind, Output, State, Value};
 use serde::Serialize;
 
+use super::arm_model::{self, Expr, Item, Node, Ref, ResName, Resource, Stack};
 use super::templates::is_identifier;
 use super::{checkov, Artifact, Target};
-use crate::graph::{FunctionApp, Kind, ResId, Resource, ResourceGraph, Settings, StorageAuth, Tags, UpstreamAuth};
+use crate::graph::ResourceGraph;
 
-/// Templates in `modules/bicep/`, by the name the other templates include them with.
+/// The layout templates in `modules/bicep/`.
 const TEMPLATES: &[(&str, &str)] = &[
     ("bicep/main.bicep.j2", include_str!("../../modules/bicep/main.bicep.j2")),
     (
-        "bicep/host_key.bicep.j2",
-        include_str!("../../modules/bicep/host_key.bicep.j2"),
-    ),
-    (
         "bicep/stack.bicep.j2",
         include_str!("../../modules/bicep/stack.bicep.j2"),
-    ),
-    (
-        "bicep/_tags.bicep.j2",
-        include_str!("../../modules/bicep/_tags.bicep.j2"),
-    ),
-    (
-        "bicep/_skips.bicep.j2",
-        include_str!("../../modules/bicep/_skips.bicep.j2"),
-    ),
-    (
-        "bicep/resource_group.bicep.j2",
-        include_str!("../../modules/bicep/resource_group.bicep.j2"),
-    ),
-    (
-        "bicep/log_analytics.bicep.j2",
-        include_str!("../../modules/bicep/log_analytics.bicep.j2"),
-    ),
-    (
-        "bicep/app_insights.bicep.j2",
-        include_str!("../../modules/bicep/app_insights.bicep.j2"),
-    ),
-    (
-        "bicep/storage_account.bicep.j2",
-        include_str!("../../modules/bicep/storage_account.bicep.j2"),
-    ),
-    (
-        "bicep/storage_container.bicep.j2",
-        include_str!("../../modules/bicep/storage_container.bicep.j2"),
-    ),
-    (
-        "bicep/service_plan.bicep.j2",
-        include_str!("../../modules/bicep/service_plan.bicep.j2"),
-    ),
-    (
-        "bicep/function_app.bicep.j2",
-        include_str!("../../modules/bicep/function_app.bicep.j2"),
-    ),
-    (
-        "bicep/signalr.bicep.j2",
-        include_str!("../../modules/bicep/signalr.bicep.j2"),
-    ),
-    (
-        "bicep/role_assignment.bicep.j2",
-        include_str!("../../modules/bicep/role_assignment.bicep.j2"),
     ),
 ];
 
 /// Emits `bicep/main.bicep` and `bicep/stack.bicep`.
 pub fn emit(graph: &ResourceGraph) -> anyhow::Result<Vec<Artifact>> {
-    render(&View::from_graph(graph)?)
+    let stack = arm_model::lower(graph).context("lowering the stack to the ARM model")?;
+    render(&View::new(&stack, graph)?)
 }
 
 fn render(view: &View) -> anyhow::Result<Vec<Artifact>> {
@@ -143,10 +98,17 @@ fn format_value(out: &mut Output, _state: &State, value: &Value) -> Result<(), E
 
 /// Quotes `s` as a Bicep string literal: `'...'` with `\\`, `\'`, `\${`, `\n`, `\r`,
 /// `\t` and every other control character as `\u{..}`. This is the only way a user
-/// string enters Bicep output.
+/// string enters Bicep output (inside an interpolated string too: [`escape_into`]).
 pub fn bicep_str(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 2);
     out.push('\'');
+    escape_into(&mut out, s);
+    out.push('\'');
+    out
+}
+
+/// The body of a Bicep string literal, without its quotes.
+fn escape_into(out: &mut String, s: &str) {
     let mut chars = s.chars().peekable();
     while let Some(c) = chars.next() {
         match c {
@@ -163,8 +125,6 @@ pub fn bicep_str(s: &str) -> String {
             c => out.push(c),
         }
     }
-    out.push('\'');
-    out
 }
 
 /// Text for a `//` line comment: every control character (a line break would end the
@@ -205,441 +165,326 @@ fn bicep_list(items: &[String], pad: &str) -> String {
     out
 }
 
-/// The Bicep symbolic name of a resource: the kind's name for a singleton, with the key
-/// in camel case after it for a keyed instance (`replicaWestus2`). The network ACL is a
-/// property of the SignalR resource, so it shares its symbol; role assignments keep the
-/// names they had before keyed identity (`signalrServiceOwnerAssignment`).
-fn symbol(id: ResId) -> String {
-    let camel = |words: &str, first_upper: bool| {
-        let mut out = String::new();
-        for (i, word) in words.split('_').enumerate() {
-            let mut cs = word.chars();
-            if let Some(first) = cs.next() {
-                out.push(if i == 0 && !first_upper {
-                    first
-                } else {
-                    first.to_ascii_uppercase()
-                });
-                out.extend(cs);
+// ---- printing the IR ----
+
+/// Prints the IR of one stack as Bicep declarations and expressions.
+pub struct Printer<'a> {
+    stack: &'a Stack,
+}
+
+fn pad(indent: usize) -> String {
+    " ".repeat(indent)
+}
+
+impl<'a> Printer<'a> {
+    pub fn new(stack: &'a Stack) -> Self {
+        Printer { stack }
+    }
+
+    fn sym(&self, key: Ref) -> anyhow::Result<&'a str> {
+        Ok(self.stack.get(key)?.symbol.as_str())
+    }
+
+    /// An expression that starts on a line indented by `indent` (objects and arrays
+    /// built in it continue on the lines below).
+    pub fn expr(&self, e: &Expr, indent: usize) -> anyhow::Result<String> {
+        Ok(match e {
+            Expr::Str(s) => bicep_str(s),
+            Expr::Int(n) => n.to_string(),
+            Expr::Bool(b) => b.to_string(),
+            Expr::Param(name) | Expr::Var(name) => name.to_string(),
+            Expr::Id(key) => format!("{}.id", self.sym(*key)?),
+            Expr::Name(key) => format!("{}.name", self.sym(*key)?),
+            Expr::Prop(key, path) => format!("{}.properties.{path}", self.sym(*key)?),
+            Expr::PrincipalId(key) => format!("{}.identity.principalId", self.sym(*key)?),
+            Expr::ListKeys(key, path) => format!("{}.listKeys(){path}", self.sym(*key)?),
+            Expr::Call(name, args) => {
+                let args: Vec<String> = args
+                    .iter()
+                    .map(|a| self.expr(a, indent))
+                    .collect::<anyhow::Result<_>>()?;
+                format!("{name}({})", args.join(", "))
+            }
+            Expr::Builtin(text) => text.to_string(),
+            Expr::Concat(parts) => self.interpolated(parts.iter().map(Piece::Expr).collect(), indent)?,
+            Expr::Format(pattern, args) => self.interpolated(format_pieces(pattern, args)?, indent)?,
+            Expr::If(c, a, b) => format!(
+                "{} ? {} : {}",
+                self.expr(c, indent)?,
+                self.expr(a, indent)?,
+                self.expr(b, indent)?
+            ),
+            Expr::Object(fields) => {
+                let fields: Vec<(&str, Field)> = fields.iter().map(|(k, v)| (k.as_str(), Field::Expr(v))).collect();
+                self.object(&fields, indent)?
+            }
+            Expr::Array(items) => {
+                let items: Vec<Field> = items.iter().map(Field::Expr).collect();
+                self.array(&items, indent)?
+            }
+        })
+    }
+
+    /// One interpolated string: literal pieces escaped, the rest as `${...}`.
+    fn interpolated(&self, pieces: Vec<Piece>, indent: usize) -> anyhow::Result<String> {
+        let mut out = String::from("'");
+        for piece in pieces {
+            match piece {
+                Piece::Text(s) => escape_into(&mut out, s),
+                Piece::Expr(Expr::Str(s)) => escape_into(&mut out, s),
+                Piece::Expr(e) => {
+                    out.push_str("${");
+                    out.push_str(&self.expr(e, indent)?);
+                    out.push('}');
+                }
             }
         }
-        out
-    };
-    let base = match id.kind {
-        Kind::ResourceGroup => "rg",
-        Kind::LogAnalytics => "logAnalytics",
-        Kind::AppInsights => "appInsights",
-        Kind::Storage => "storageAccount",
-        Kind::PackageContainer => "packageContainer",
-        Kind::ServicePlan => "servicePlan",
-        Kind::FunctionApp => "functionApp",
-        Kind::SignalR | Kind::SignalRNetworkAcl => "signalR",
-        Kind::HostKey => "signalrHostKey",
-        Kind::RoleAssignment => return camel(id.label(), false) + "Assignment",
-        Kind::VirtualNetwork => "vnet",
-        Kind::Subnet => "subnet",
-        Kind::PrivateEndpoint => "privateEndpoint",
-        Kind::PrivateDnsZone => "privateDnsZone",
-        Kind::PrivateDnsZoneLink => "privateDnsZoneLink",
-        Kind::SignalRReplica => "signalRReplica",
-        Kind::SignalRCustomCertificate => "signalRCustomCertificate",
-        Kind::SignalRCustomDomain => "signalRCustomDomain",
-        Kind::ManagementLock => "resourceGroupLock",
-    };
-    if id.key.is_main() {
-        base.to_string()
-    } else {
-        base.to_string() + &camel(id.label(), true)
+        out.push('\'');
+        Ok(out)
+    }
+
+    fn field(&self, f: &Field, indent: usize) -> anyhow::Result<String> {
+        match f {
+            Field::Expr(e) => self.expr(e, indent),
+            Field::Node(n) => self.node(n, indent),
+        }
+    }
+
+    fn object(&self, fields: &[(&str, Field)], indent: usize) -> anyhow::Result<String> {
+        if fields.is_empty() {
+            return Ok("{}".into());
+        }
+        let mut out = String::from("{\n");
+        for (k, v) in fields {
+            let _ = writeln!(
+                out,
+                "{}{}: {}",
+                pad(indent + 2),
+                bicep_key(k),
+                self.field(v, indent + 2)?
+            );
+        }
+        out.push_str(&pad(indent));
+        out.push('}');
+        Ok(out)
+    }
+
+    fn array(&self, items: &[Field], indent: usize) -> anyhow::Result<String> {
+        if items.is_empty() {
+            return Ok("[]".into());
+        }
+        let mut out = String::from("[\n");
+        for item in items {
+            let _ = writeln!(out, "{}{}", pad(indent + 2), self.field(item, indent + 2)?);
+        }
+        out.push_str(&pad(indent));
+        out.push(']');
+        Ok(out)
+    }
+
+    pub fn node(&self, n: &Node, indent: usize) -> anyhow::Result<String> {
+        Ok(match n {
+            Node::Str(s) => bicep_str(s),
+            Node::Bool(b) => b.to_string(),
+            Node::Int(i) => i.to_string(),
+            Node::Num(x) => bicep_num(*x),
+            Node::Array(items) => {
+                let items: Vec<Field> = items.iter().map(Field::Node).collect();
+                self.array(&items, indent)?
+            }
+            Node::Object(fields) => {
+                let fields: Vec<(&str, Field)> = fields.iter().map(|(k, v)| (k.as_str(), Field::Node(v))).collect();
+                self.object(&fields, indent)?
+            }
+            Node::Expr(e) => self.expr(e, indent)?,
+        })
+    }
+
+    /// One declaration, with its comments and checkov skips.
+    fn resource(&self, r: &Resource, graph: &ResourceGraph) -> anyhow::Result<String> {
+        let mut out = String::new();
+        for line in &r.comments {
+            let _ = writeln!(out, "// {}", bicep_comment(line));
+        }
+        let _ = write!(out, "resource {} '{}@{}' ", r.symbol, r.ty, r.api);
+        if r.existing {
+            out.push_str("existing ");
+        }
+        out.push_str("= ");
+        if let Some(condition) = &r.condition {
+            let _ = write!(out, "if ({}) ", self.expr(condition, 0)?);
+        }
+        out.push_str("{\n");
+        if let Some(node) = r.node().and_then(|id| graph.get(id)) {
+            for skip in checkov::skips(node, graph, Target::Bicep) {
+                let _ = writeln!(out, "  // {}", bicep_comment(&skip.directive()));
+            }
+        }
+        let mut line = |key: &str, value: String| {
+            let _ = writeln!(out, "  {key}: {value}");
+        };
+        match &r.name {
+            ResName::Top(name) => line("name", bicep_str(name)),
+            ResName::Child { parent, name } => {
+                line("parent", self.sym(*parent)?.to_string());
+                line("name", bicep_str(name));
+            }
+            ResName::Path { owner, rest } => {
+                let mut path = String::new();
+                for segment in rest {
+                    path.push('/');
+                    path.push_str(segment);
+                }
+                let name = self.interpolated(vec![Piece::Expr(&Expr::Name(*owner)), Piece::Text(&path)], 2)?;
+                line("name", name);
+            }
+            ResName::Computed(e) => line("name", self.expr(e, 2)?),
+        }
+        if let Some(scope) = r.scope {
+            line("scope", self.sym(scope)?.to_string());
+        }
+        if let Some(location) = &r.location {
+            line("location", self.expr(location, 2)?);
+        }
+        if let Some(tags) = r.tags.as_ref().filter(|t| !t.is_empty()) {
+            let node = Node::Object(tags.iter().map(|(k, v)| (k.clone(), Node::str(v))).collect());
+            line("tags", self.node(&node, 2)?);
+        }
+        for (key, node) in [("sku", &r.sku), ("kind", &r.kind), ("identity", &r.identity)] {
+            if let Some(node) = node {
+                line(key, self.node(node, 2)?);
+            }
+        }
+        // An empty `properties` says nothing in Bicep.
+        if let Some(node) = r.properties.as_ref().filter(|n| **n != Node::Object(Vec::new())) {
+            line("properties", self.node(node, 2)?);
+        }
+        // Bicep orders what a declaration references by itself; the rest is explicit.
+        let mut implied = r.references();
+        implied.extend(self.stack.ancestors(r)?);
+        let explicit: Vec<String> = r
+            .depends_on
+            .iter()
+            .filter(|d| !implied.contains(d))
+            .map(|d| self.sym(*d).map(str::to_string))
+            .collect::<anyhow::Result<_>>()?;
+        if !explicit.is_empty() {
+            let mut list = String::from("[\n");
+            for sym in explicit {
+                let _ = writeln!(list, "    {sym}");
+            }
+            list.push_str("  ]");
+            line("dependsOn", list);
+        }
+        out.push('}');
+        Ok(out)
     }
 }
 
-// ---- the view the templates see ----
+/// A piece of an interpolated string.
+enum Piece<'e> {
+    /// sigc's own text (a format pattern's, a name path's).
+    Text(&'e str),
+    Expr(&'e Expr),
+}
 
+/// A value in an object or array: structure or expression.
+enum Field<'e> {
+    Node(&'e Node),
+    Expr(&'e Expr),
+}
+
+/// A `{0}`-style pattern split into its text and its arguments.
+fn format_pieces<'e>(pattern: &'e str, args: &'e [Expr]) -> anyhow::Result<Vec<Piece<'e>>> {
+    let mut pieces = Vec::new();
+    let mut rest = pattern;
+    while let Some(open) = rest.find('{') {
+        let close = rest[open..].find('}').context("an unclosed `{` in a format pattern")? + open;
+        let index: usize = rest[open + 1..close].parse().context("a format placeholder is `{n}`")?;
+        let arg = args.get(index).context("a format placeholder without its argument")?;
+        if open > 0 {
+            pieces.push(Piece::Text(&rest[..open]));
+        }
+        pieces.push(Piece::Expr(arg));
+        rest = &rest[close + 1..];
+    }
+    if !rest.is_empty() {
+        pieces.push(Piece::Text(rest));
+    }
+    Ok(pieces)
+}
+
+// ---- the view the layout templates see ----
+
+/// Pre-printed Bicep (safe strings) and the few facts the layout needs.
 #[derive(Serialize)]
 struct View {
     location: String,
-    resource_group: Decl,
-    /// Stack resources in dependency order (the resource group and the ACL excluded).
-    resources: Vec<Decl>,
-    /// Whether the SignalR upstream waits for the switch (`two-step`), so the parameter exists.
-    upstream: bool,
-    signalr: String,
-    function_app: String,
+    params: Vec<ParamView>,
+    /// The resource group's declaration (in main.bicep).
+    resource_group: Value,
+    resource_group_symbol: String,
+    /// Stack declarations in dependency order: resources, existing ones and variables.
+    items: Vec<Value>,
+    /// `output ...` lines of stack.bicep.
+    outputs: Vec<Value>,
 }
 
 #[derive(Serialize)]
-struct Tag {
-    key: String,
-    value: String,
-}
-
-/// One resource declaration: `kind` picks the template `modules/bicep/<kind>.bicep.j2`.
-#[derive(Serialize)]
-struct Decl {
-    kind: &'static str,
-    symbol: String,
-    name: String,
-    tags: Vec<Tag>,
-    /// `checkov:skip=ID:reason` directives, written as `//` comments in the resource body.
-    skips: Vec<String>,
-    p: Props,
-}
-
-#[derive(Serialize)]
-#[serde(untagged)]
-enum Props {
-    None {},
-    HostKey {
-        function_app: String,
-        key_type: String,
-        key_name: String,
-        after: Vec<String>,
-    },
-    LogAnalytics {
-        sku: String,
-        retention_days: u32,
-        daily_quota_gb: Option<f64>,
-    },
-    AppInsights {
-        workspace: String,
-        application_type: String,
-    },
-    Storage {
-        sku_name: String,
-        kind: String,
-        min_tls_version: String,
-        allow_blob_public_access: bool,
-        https_only: bool,
-    },
-    Container {
-        storage: String,
-    },
-    ServicePlan {
-        sku_name: &'static str,
-        sku_tier: &'static str,
-        plan_kind: &'static str,
-    },
-    FunctionApp(Box<FunctionAppView>),
-    SignalR(Box<SignalRView>),
-    RoleAssignment {
-        scope: String,
-        principal: String,
-        role: &'static str,
-        role_definition_id: String,
-        principal_type: String,
-    },
-}
-
-#[derive(Serialize)]
-struct FunctionAppView {
-    service_plan: String,
-    storage: String,
-    app_insights: String,
-    flex: Option<FlexView>,
-    linux_fx_version: Option<String>,
-    https_only: bool,
-    min_tls_version: String,
-    scm_min_tls_version: String,
-    ftps_state: String,
-    http2_enabled: bool,
-    remote_debugging_enabled: bool,
-    cors: Vec<String>,
-    cors_support_credentials: bool,
-    /// Every app setting, sorted by name as the ARM template lists them.
-    app_settings: Vec<AppSetting>,
-}
-
-#[derive(Serialize)]
-struct AppSetting {
-    name: String,
-    /// `literal` (the value), `app_insights` (its connection string) or `storage_key`
-    /// (the host storage connection string built from the account key).
-    kind: &'static str,
-    value: String,
-}
-
-#[derive(Serialize)]
-struct FlexView {
-    container: String,
-    /// `SystemAssignedIdentity`, or `StorageAccountConnectionString` (through `AzureWebJobsStorage`).
-    auth: &'static str,
-    runtime: String,
-    runtime_version: String,
-    maximum_instance_count: u32,
-    instance_memory_mb: u32,
-}
-
-#[derive(Serialize)]
-struct SignalRView {
-    sku_name: String,
-    sku_tier: String,
-    capacity: u32,
-    identity: bool,
-    service_mode: String,
-    connectivity_logs: bool,
-    messaging_logs: bool,
-    http_request_logs: bool,
-    cors: Vec<String>,
-    timeout: u32,
-    disable_local_auth: bool,
-    public_network_access: &'static str,
-    acl: Option<AclView>,
-    upstream: Option<UpstreamView>,
-}
-
-#[derive(Serialize)]
-struct AclView {
-    default_action: String,
-    allow: Vec<String>,
-    deny: Vec<String>,
-}
-
-#[derive(Serialize)]
-struct UpstreamView {
-    function_app: String,
-    hub_pattern: String,
-    event_pattern: String,
-    category_pattern: String,
-    managed_identity: bool,
-    auth_resource: Option<String>,
-    webhook_path: String,
-    /// The stack's own host key symbol (`one-apply`); `None`: behind the switch.
-    host_key: Option<String>,
-}
-
-fn tags(tags: &Tags) -> Vec<Tag> {
-    tags.iter()
-        .map(|(k, v)| Tag {
-            key: k.clone(),
-            value: v.clone(),
-        })
-        .collect()
-}
-
-fn decl(graph: &ResourceGraph, kind: &'static str, r: &Resource, p: Props) -> Decl {
-    Decl {
-        kind,
-        symbol: symbol(r.id),
-        name: r.name.clone(),
-        tags: tags(&r.tags),
-        skips: checkov::skips(r, graph, Target::Bicep)
-            .iter()
-            .map(checkov::Skip::directive)
-            .collect(),
-        p,
-    }
+struct ParamView {
+    name: &'static str,
+    ty: &'static str,
+    default: Value,
+    description: String,
 }
 
 impl View {
-    fn from_graph(graph: &ResourceGraph) -> anyhow::Result<View> {
-        let acl = graph.in_order().find_map(|r| match &r.settings {
-            Settings::SignalRNetworkAcl(acl) => Some(acl),
-            _ => None,
-        });
-        let mut resource_group = None;
-        let mut resources = Vec::new();
-        let mut upstream = false;
-        for r in graph.in_order() {
-            let p = match &r.settings {
-                Settings::ResourceGroup => {
-                    resource_group = Some(decl(graph, "resource_group", r, Props::None {}));
-                    continue;
-                }
-                // Folded into the SignalR resource's `networkACLs`.
-                Settings::SignalRNetworkAcl(_) => continue,
-                Settings::VirtualNetwork(_)
-                | Settings::Subnet(_)
-                | Settings::PrivateEndpoint(_)
-                | Settings::PrivateDnsZone(_)
-                | Settings::PrivateDnsZoneLink(_)
-                | Settings::SignalRReplica(_)
-                | Settings::SignalRCustomCertificate(_)
-                | Settings::SignalRCustomDomain(_)
-                | Settings::ExternalRoleAssignment(_)
-                | Settings::ManagementLock(_) => anyhow::bail!(
-                    "{} is not in the Bicep target yet (issue 10: private networking, replicas, custom domain, lock)",
-                    r.id.address()
-                ),
-                Settings::LogAnalytics(l) => Props::LogAnalytics {
-                    sku: l.sku.clone(),
-                    retention_days: l.retention_days,
-                    daily_quota_gb: l.daily_quota_gb,
-                },
-                Settings::AppInsights(a) => Props::AppInsights {
-                    workspace: symbol(a.workspace),
-                    application_type: a.application_type.clone(),
-                },
-                Settings::Storage(s) => Props::Storage {
-                    sku_name: s.sku_name.clone(),
-                    kind: s.kind.clone(),
-                    min_tls_version: s.min_tls_version.clone(),
-                    allow_blob_public_access: s.allow_blob_public_access,
-                    https_only: s.https_only,
-                },
-                Settings::PackageContainer(c) => Props::Container {
-                    storage: symbol(c.storage),
-                },
-                Settings::ServicePlan(s) => Props::ServicePlan {
-                    sku_name: s.plan.sku_name(),
-                    sku_tier: s.plan.sku_tier(),
-                    plan_kind: s.plan.plan_kind(),
-                },
-                Settings::FunctionApp(f) => Props::FunctionApp(Box::new(function_app_view(graph, f)?)),
-                Settings::SignalR(s) => {
-                    upstream = s.upstream.as_ref().is_some_and(|u| u.host_key.is_none());
-                    Props::SignalR(Box::new(SignalRView {
-                        sku_name: s.sku.name.clone(),
-                        sku_tier: s.sku.tier.clone(),
-                        capacity: s.sku.capacity,
-                        identity: s.system_assigned_identity,
-                        service_mode: s.service_mode.clone(),
-                        connectivity_logs: s.connectivity_logs,
-                        messaging_logs: s.messaging_logs,
-                        http_request_logs: s.http_request_logs,
-                        cors: s.cors_allowed_origins.clone(),
-                        timeout: s.serverless_connection_timeout_seconds,
-                        disable_local_auth: !s.local_auth,
-                        public_network_access: if s.public_network_access { "Enabled" } else { "Disabled" },
-                        acl: acl.map(|a| AclView {
-                            default_action: a.default_action.clone(),
-                            allow: a.public_allow.clone(),
-                            deny: a.public_deny.clone(),
-                        }),
-                        upstream: s.upstream.as_ref().map(|u| UpstreamView {
-                            function_app: symbol(u.function_app),
-                            hub_pattern: u.hub_patterns.join(","),
-                            event_pattern: u.event_patterns.join(","),
-                            category_pattern: u.category_patterns.join(","),
-                            managed_identity: u.auth == UpstreamAuth::ManagedIdentity,
-                            auth_resource: u.auth_resource.clone(),
-                            webhook_path: u.webhook_path.clone(),
-                            host_key: u.host_key.map(symbol),
-                        }),
-                    }))
-                }
-                Settings::HostKey(k) => Props::HostKey {
-                    function_app: symbol(k.function_app),
-                    key_type: k.key_type.clone(),
-                    key_name: k.key_name.clone(),
-                    // Bicep orders references implicitly; the rest come from the graph.
-                    after: graph
-                        .depends_on(r.id)
-                        .into_iter()
-                        .filter(|d| !matches!(*d, ResId::ResourceGroup | ResId::FunctionApp))
-                        .map(symbol)
-                        .collect(),
-                },
-                Settings::RoleAssignment(ra) => Props::RoleAssignment {
-                    scope: symbol(ra.scope),
-                    principal: symbol(ra.principal),
-                    role: ra.role.display_name(),
-                    role_definition_id: ra.role_definition_id.clone(),
-                    principal_type: ra.principal_type.clone(),
-                },
+    fn new(stack: &Stack, graph: &ResourceGraph) -> anyhow::Result<View> {
+        let p = Printer::new(stack);
+        let mut items = Vec::new();
+        for item in &stack.items {
+            let text = match item {
+                Item::Resource(r) => p.resource(r, graph).with_context(|| format!("printing {}", r.symbol))?,
+                Item::Var(v) => format!("var {} = {}", v.name, p.expr(&v.value, 0)?),
             };
-            resources.push(decl(graph, r.id.kind(), r, p));
+            items.push(Value::from_safe_string(text));
         }
-        let Some(resource_group) = resource_group else {
-            bail!("the graph has no resource group")
-        };
+        let outputs = stack
+            .outputs
+            .iter()
+            .map(|o| {
+                Ok(Value::from_safe_string(format!(
+                    "output {} {} = {}",
+                    o.name,
+                    o.ty,
+                    p.expr(&o.value, 0)?
+                )))
+            })
+            .collect::<anyhow::Result<_>>()?;
+        let rg = &stack.resource_group;
+        if rg.symbol.is_empty() {
+            bail!("the resource group has no symbol");
+        }
         Ok(View {
-            location: graph.info.location.clone(),
-            resource_group,
-            resources,
-            upstream,
-            signalr: symbol(ResId::SignalR),
-            function_app: symbol(ResId::FunctionApp),
+            location: stack.location.clone(),
+            params: stack
+                .params
+                .iter()
+                .map(|param| {
+                    Ok(ParamView {
+                        name: param.name,
+                        ty: param.ty,
+                        default: Value::from_safe_string(p.node(&param.default, 0)?),
+                        description: param.description.clone(),
+                    })
+                })
+                .collect::<anyhow::Result<_>>()?,
+            resource_group: Value::from_safe_string(p.resource(rg, graph)?),
+            resource_group_symbol: rg.symbol.clone(),
+            items,
+            outputs,
         })
     }
-}
-
-fn function_app_view(graph: &ResourceGraph, f: &FunctionApp) -> anyhow::Result<FunctionAppView> {
-    let storage_key = f.storage_auth == StorageAuth::AccessKey;
-    let flex = match &f.flex {
-        Some(flex) => {
-            let container = graph
-                .get(flex.container)
-                .context("the Flex package container is not in the graph")?;
-            if container.name != flex.container_name {
-                bail!(
-                    "Flex container name `{}` differs from the container resource `{}`",
-                    flex.container_name,
-                    container.name
-                );
-            }
-            Some(FlexView {
-                container: symbol(flex.container),
-                auth: if storage_key {
-                    "StorageAccountConnectionString"
-                } else {
-                    "SystemAssignedIdentity"
-                },
-                runtime: f.runtime.clone(),
-                runtime_version: f.runtime_version.clone(),
-                maximum_instance_count: flex.maximum_instance_count,
-                instance_memory_mb: flex.instance_memory_mb,
-            })
-        }
-        None => None,
-    };
-    let classic = flex.is_none();
-    // One list with every setting, as the ARM template has it (a later PUT of
-    // appSettings replaces the whole set).
-    let mut settings: std::collections::BTreeMap<String, (&'static str, String)> = f
-        .app_settings
-        .iter()
-        .map(|(k, v)| (k.clone(), ("literal", v.clone())))
-        .collect();
-    let mut computed = vec![("APPLICATIONINSIGHTS_CONNECTION_STRING", ("app_insights", String::new()))];
-    if storage_key {
-        computed.push(("AzureWebJobsStorage", ("storage_key", String::new())));
-    }
-    if let Some(share) = &f.content_share {
-        computed.push((
-            "WEBSITE_CONTENTAZUREFILECONNECTIONSTRING",
-            ("storage_key", String::new()),
-        ));
-        computed.push(("WEBSITE_CONTENTSHARE", ("literal", share.clone())));
-    }
-    if classic {
-        computed.push((
-            "FUNCTIONS_EXTENSION_VERSION",
-            ("literal", f.functions_extension_version.clone()),
-        ));
-        computed.push(("FUNCTIONS_WORKER_RUNTIME", ("literal", f.runtime.clone())));
-    }
-    for (name, value) in computed {
-        if settings.insert(name.to_string(), value).is_some() {
-            bail!("app setting `{name}` is both in the graph and set by the Bicep emitter");
-        }
-    }
-    Ok(FunctionAppView {
-        service_plan: symbol(f.service_plan),
-        storage: symbol(f.storage),
-        app_insights: symbol(f.app_insights),
-        linux_fx_version: classic.then(|| format!("{}|{}", capitalized(&f.runtime), f.runtime_version)),
-        flex,
-        https_only: f.https_only,
-        min_tls_version: f.min_tls_version.clone(),
-        scm_min_tls_version: f.scm_min_tls_version.clone(),
-        ftps_state: f.ftps_state.clone(),
-        http2_enabled: f.http2_enabled,
-        remote_debugging_enabled: f.remote_debugging_enabled,
-        cors: f.cors_allowed_origins.clone(),
-        cors_support_credentials: f.cors_support_credentials,
-        app_settings: settings
-            .into_iter()
-            .map(|(name, (kind, value))| AppSetting { name, kind, value })
-            .collect(),
-    })
-}
-
-/// `python` → `Python`, the spelling of `linuxFxVersion` stacks.
-fn capitalized(s: &str) -> String {
-    let mut cs = s.chars();
-    cs.next()
-        .map(|c| c.to_uppercase().chain(cs).collect())
-        .unwrap_or_default()
 }
 
 #[cfg(test)]
@@ -647,8 +492,9 @@ mod tests {
     use std::collections::{BTreeMap, BTreeSet};
 
     use super::*;
+    use crate::emit::arm_model::symbol;
     use crate::graph::sample::{sample_graph, sample_graph_two_step};
-    use crate::graph::{dependencies, FunctionPlan};
+    use crate::graph::{dependencies, FunctionPlan, ResId, Settings};
 
     /// Reverses [`bicep_str`] the way Bicep reads a literal, to prove the round trip.
     fn unescape_bicep(lit: &str) -> String {
@@ -955,14 +801,16 @@ mod tests {
 
     #[test]
     fn user_strings_cannot_escape_their_literals() {
-        let mut view = View::from_graph(&sample_graph(FunctionPlan::FC1)).expect("view");
+        let graph = sample_graph(FunctionPlan::FC1);
+        let mut stack = arm_model::lower(&graph).expect("lowers");
         let evil = "it's ${x} \\ \n";
-        view.resource_group.tags.push(Tag {
-            key: "we'ird-key".into(),
-            value: evil.into(),
-        });
-        view.location = evil.into();
-        let main = &render(&view).expect("renders")[0].contents;
+        stack
+            .resource_group
+            .tags
+            .get_or_insert_with(Vec::new)
+            .push(("we'ird-key".into(), evil.into()));
+        stack.location = evil.into();
+        let main = &render(&View::new(&stack, &graph).expect("view")).expect("renders")[0].contents;
         assert!(main.contains(r"'we\'ird-key': 'it\'s \${x} \\ \n'"), "{main}");
         assert!(main.contains(r"param location string = 'it\'s \${x} \\ \n'"));
     }

@@ -4,6 +4,7 @@
 //! dependency order. A failure here is a bug in sigc, reported through `anyhow`.
 
 pub mod arm;
+pub mod arm_model;
 pub mod bicep;
 pub mod checkov;
 pub mod functions;
