@@ -214,7 +214,7 @@ fn the_lock_comes_last_and_names_its_level() {
     let (ws, rc, err) = build(PRIVATE, &["terraform"]);
     assert_eq!(rc, 0, "{err}");
     let body = main_tf(&env_dir(&ws));
-    let last = body.blocks().last().unwrap();
+    let last = body.blocks().next_back().unwrap();
     assert_eq!(last.labels()[0].as_str(), "azurerm_management_lock");
     assert_eq!(text(last, "lock_level"), "CanNotDelete");
     assert_eq!(text(last, "scope"), "azurerm_resource_group.main.id");

@@ -195,6 +195,7 @@ static RULES: &[Rule] = &[
     naming::invalid_pattern::RULE,
     naming::invalid_tag::RULE,
     naming::reserved_word::RULE,
+    network::custom_domain_without_identity::RULE,
     network::invalid_certificate_id::RULE,
     network::invalid_cidr::RULE,
     network::private_mode_on_y1::RULE,

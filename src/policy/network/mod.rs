@@ -1,5 +1,6 @@
 //! `network/*` rules: the private mode's address plan, replicas and the custom domain.
 
+pub mod custom_domain_without_identity;
 pub mod invalid_certificate_id;
 pub mod invalid_cidr;
 pub mod private_mode_on_y1;
