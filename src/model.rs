@@ -135,6 +135,7 @@ pub struct Storage {
 pub struct Monitoring {
     pub retention_days: Option<S<u32>>,
     pub daily_quota_gb: Option<S<f64>>,
+    pub diagnostic_settings: Option<S<bool>>,
 }
 
 #[derive(Debug, Deserialize)]

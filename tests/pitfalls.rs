@@ -241,3 +241,265 @@ fn p18_default_azurerm_constraint_starts_at_the_lowest_release_with_everything_e
     let azurerm = &o.terraform_json["terraform"]["required_providers"]["azurerm"];
     assert_eq!(azurerm["version"], "~> 4.40");
 }
+
+/// The role-assignment resources of an ARM template: (nested deployment, the assignment in it).
+fn arm_role_assignments(arm: &serde_json::Value) -> Vec<(serde_json::Value, serde_json::Value)> {
+    arm["resources"][1]["properties"]["template"]["resources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["type"] == "Microsoft.Resources/deployments")
+        .map(|d| (d.clone(), d["properties"]["template"]["resources"][0].clone()))
+        .collect()
+}
+
+/// Evaluates one Terraform expression with `terraform console` (no providers needed for
+/// built-in functions), or `None` when no terraform binary is installed.
+fn terraform_eval(expression: &str) -> Option<String> {
+    let bin = ["terraform", "/usr/local/bin/terraform"].into_iter().find(|b| {
+        std::process::Command::new(b)
+            .arg("version")
+            .output()
+            .is_ok_and(|o| o.status.success())
+    })?;
+    let dir = tempfile::tempdir().unwrap();
+    let mut child = std::process::Command::new(bin)
+        .arg("console")
+        .current_dir(dir.path())
+        .env("CHECKPOINT_DISABLE", "1")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    use std::io::Write as _;
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(format!("{expression}\n").as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success(), "terraform console failed on {expression}");
+    Some(
+        String::from_utf8(out.stdout)
+            .unwrap()
+            .trim()
+            .trim_matches('"')
+            .to_string(),
+    )
+}
+
+#[test]
+fn p17_role_assignment_names_come_from_scope_principal_id_and_role_in_every_target() {
+    const STORAGE_ID: &str = "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-chat-dev/providers/Microsoft.Storage/storageAccounts/stchatdev";
+    for plan in ["FC1", "Y1", "EP1"] {
+        let app = |name: &str| {
+            build_text(
+                plan,
+                &env_with(plan, &format!("\n[naming.names]\nfunction_app = \"{name}\"\n")),
+            )
+        };
+        let (a, a_again, b) = (app("func-a"), app("func-a"), app("func-b"));
+        // Same inputs, same names, in every target.
+        assert_eq!(a.terraform, a_again.terraform, "{plan}");
+        assert_eq!(a.arm, a_again.arm, "{plan}");
+        assert_eq!(a.bicep, a_again.bicep, "{plan}");
+
+        // Terraform: uuidv5 over scope id, principal id and role definition id.
+        let ty = if plan == "FC1" {
+            "azurerm_function_app_flex_consumption"
+        } else {
+            "azurerm_linux_function_app"
+        };
+        let assignments = a.terraform_json["resource"]["azurerm_role_assignment"]
+            .as_object()
+            .unwrap();
+        assert_eq!(assignments.len(), if plan == "FC1" { 4 } else { 1 }, "{plan}");
+        for (label, ra) in assignments {
+            let name = ra["name"].as_str().unwrap();
+            let principal = format!("${{{ty}.main.identity[0].principal_id}}");
+            assert!(name.starts_with("${uuidv5(\"url\", \""), "{plan} {label}: {name}");
+            assert!(name.contains(&principal), "{plan} {label}: {name}");
+            let role = ra["role_definition_id"].as_str().unwrap().rsplit('/').next().unwrap();
+            assert!(name.contains(&format!("}}/{role}\")}}")), "{plan} {label}: {name}");
+            assert!(
+                !name.contains(&format!("{ty}.main.id}}")),
+                "{plan} {label}: not the app's resource id: {name}"
+            );
+            // Evaluated: two principals on one scope and role get two names, one principal one name.
+            let scope = ra["scope"].as_str().unwrap();
+            let seed = |principal_id: &str| {
+                let inner = &name["${uuidv5(\"url\", ".len()..name.len() - 2];
+                format!(
+                    "uuidv5(\"url\", {})",
+                    inner.replace(scope, STORAGE_ID).replace(&principal, principal_id)
+                )
+            };
+            let one = seed("11111111-1111-1111-1111-111111111111");
+            let two = seed("22222222-2222-2222-2222-222222222222");
+            if let (Some(x), Some(y), Some(x_again)) =
+                (terraform_eval(&one), terraform_eval(&two), terraform_eval(&one))
+            {
+                assert_ne!(x, y, "{plan} {label}: {one} vs {two}");
+                assert_eq!(x, x_again, "{plan} {label}");
+                assert_eq!(x.len(), 36, "{plan} {label}: a GUID: {x}");
+            }
+        }
+
+        // ARM: each assignment in its own nested deployment; the outer one passes the app's
+        // principal id in, the inner one names the assignment from that parameter.
+        let parse = |o: &Outputs| serde_json::from_str::<serde_json::Value>(&o.arm).unwrap();
+        let (arm_a, arm_b) = (parse(&a), parse(&b));
+        let (roles_a, roles_b) = (arm_role_assignments(&arm_a), arm_role_assignments(&arm_b));
+        assert_eq!(roles_a.len(), if plan == "FC1" { 4 } else { 1 }, "{plan}");
+        for ((dep_a, ra_a), (dep_b, ra_b)) in roles_a.iter().zip(&roles_b) {
+            let name = ra_a["name"].as_str().unwrap();
+            assert!(name.starts_with("[guid(resourceId('Microsoft."), "{plan}: {name}");
+            assert!(
+                name.contains(
+                    ", parameters('principalId'), subscriptionResourceId('Microsoft.Authorization/roleDefinitions', '"
+                ),
+                "{plan}: {name}"
+            );
+            assert!(
+                !name.contains("Microsoft.Web/sites"),
+                "{plan}: named from the app's resource id: {name}"
+            );
+            assert_eq!(
+                ra_a["properties"]["principalId"], "[parameters('principalId')]",
+                "{plan}"
+            );
+            assert_eq!(dep_a["properties"]["expressionEvaluationOptions"]["scope"], "Inner");
+            let passed = |d: &serde_json::Value| {
+                d["properties"]["parameters"]["principalId"]["value"]
+                    .as_str()
+                    .unwrap()
+                    .to_string()
+            };
+            assert_eq!(
+                passed(dep_a),
+                "[reference(resourceId('Microsoft.Web/sites', 'func-a'), '2024-11-01', 'full').identity.principalId]"
+            );
+            assert_eq!(
+                passed(dep_b),
+                "[reference(resourceId('Microsoft.Web/sites', 'func-b'), '2024-11-01', 'full').identity.principalId]"
+            );
+            // The two apps differ only in the principal passed in: the name formula is the same.
+            assert_eq!(ra_a["name"], ra_b["name"], "{plan}");
+            assert_eq!(dep_a["name"], dep_b["name"], "{plan}: a fixed deployment name");
+        }
+
+        // Bicep: a module per scope type computes guid(scope, principal id, role) from its params.
+        assert!(
+            a.bicep
+                .contains("  name: guid(scopeResource.id, principalId, roleDefinitionId)\n"),
+            "{plan}"
+        );
+        assert!(
+            a.bicep.contains("    principalId: functionApp.identity.principalId\n"),
+            "{plan}"
+        );
+        assert!(
+            !a.bicep.contains("functionApp.id,"),
+            "{plan}: named from the app's resource id"
+        );
+    }
+}
+
+#[test]
+fn p16_diagnostic_settings_send_signalr_and_function_app_logs_to_the_workspace() {
+    for plan in ["FC1", "Y1", "EP1"] {
+        let app_ty = if plan == "FC1" {
+            "azurerm_function_app_flex_consumption"
+        } else {
+            "azurerm_linux_function_app"
+        };
+        let on = build(plan);
+        // Terraform (HCL and JSON: one configuration model).
+        let diag = &on.terraform_json["resource"]["azurerm_monitor_diagnostic_setting"];
+        assert_eq!(diag.as_object().map(|m| m.len()), Some(2), "{plan}: {diag}");
+        let signalr = &diag["signalr"];
+        assert_eq!(
+            signalr["target_resource_id"], "${azurerm_signalr_service.main.id}",
+            "{plan}"
+        );
+        assert_eq!(
+            signalr["log_analytics_workspace_id"], "${azurerm_log_analytics_workspace.main.id}",
+            "{plan}"
+        );
+        assert_eq!(
+            signalr["enabled_log"],
+            serde_json::json!({"category_group": "allLogs"}),
+            "{plan}"
+        );
+        let app = &diag["function_app"];
+        assert_eq!(app["target_resource_id"], format!("${{{app_ty}.main.id}}"), "{plan}");
+        assert_eq!(
+            app["enabled_log"],
+            serde_json::json!({"category": "FunctionAppLogs"}),
+            "{plan}"
+        );
+        assert!(
+            on.terraform.contains(
+                "resource \"azurerm_monitor_diagnostic_setting\" \"signalr\" {\n  name                       = \"diag-sigr-chat-dev\"\n  target_resource_id         = azurerm_signalr_service.main.id\n  log_analytics_workspace_id = azurerm_log_analytics_workspace.main.id\n\n  enabled_log {\n    category_group = \"allLogs\"\n  }\n}"
+            ),
+            "{plan}: {}",
+            on.terraform
+        );
+        // ARM: extension resources with `scope`, after their source and the workspace.
+        let arm: serde_json::Value = serde_json::from_str(&on.arm).unwrap();
+        let settings: Vec<&serde_json::Value> = arm["resources"][1]["properties"]["template"]["resources"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|r| r["type"] == "Microsoft.Insights/diagnosticSettings")
+            .collect();
+        assert_eq!(settings.len(), 2, "{plan}");
+        let by_scope = |scope: &str| {
+            *settings
+                .iter()
+                .find(|s| s["scope"] == scope)
+                .unwrap_or_else(|| panic!("{plan}: no setting on {scope}"))
+        };
+        let s = by_scope("[format('Microsoft.SignalRService/signalR/{0}', 'sigr-chat-dev')]");
+        assert_eq!(
+            s["properties"]["logs"],
+            serde_json::json!([{"categoryGroup": "allLogs", "enabled": true}])
+        );
+        assert_eq!(
+            s["properties"]["workspaceId"],
+            "[resourceId('Microsoft.OperationalInsights/workspaces', 'log-chat-dev')]"
+        );
+        assert!(
+            s["dependsOn"].to_string().contains("Microsoft.SignalRService/signalR"),
+            "{plan}"
+        );
+        let f = by_scope("[format('Microsoft.Web/sites/{0}', 'func-chat-dev')]");
+        assert_eq!(
+            f["properties"]["logs"],
+            serde_json::json!([{"category": "FunctionAppLogs", "enabled": true}])
+        );
+        // Bicep.
+        assert!(
+            on.bicep.contains("resource signalRDiagnostics 'Microsoft.Insights/diagnosticSettings@2021-05-01-preview' = {\n  name: 'diag-sigr-chat-dev'\n  scope: signalR\n  properties: {\n    workspaceId: logAnalytics.id\n    logs: [\n      {\n        categoryGroup: 'allLogs'\n        enabled: true\n      }\n    ]\n  }\n}"),
+            "{plan}: {}",
+            on.bicep
+        );
+        assert!(
+            on.bicep.contains("  scope: functionApp\n  properties: {\n    workspaceId: logAnalytics.id\n    logs: [\n      {\n        category: 'FunctionAppLogs'\n        enabled: true\n      }\n    ]"),
+            "{plan}"
+        );
+
+        // `diagnostic_settings = false`: none in any target.
+        let off = build_text(plan, &env_with(plan, "\n[monitoring]\ndiagnostic_settings = false\n"));
+        assert!(
+            off.terraform_json["resource"]
+                .get("azurerm_monitor_diagnostic_setting")
+                .is_none(),
+            "{plan}"
+        );
+        assert!(!off.terraform.contains("azurerm_monitor_diagnostic_setting"), "{plan}");
+        assert!(!off.arm.contains("Microsoft.Insights/diagnosticSettings"), "{plan}");
+        assert!(!off.bicep.contains("Microsoft.Insights/diagnosticSettings"), "{plan}");
+    }
+}

@@ -13,13 +13,13 @@
 use anyhow::{bail, Context, Result};
 use serde_json::{json, Map, Value};
 
-use super::arm_model::{self, Expr, Item, Node, Ref, ResName, Resource, Stack, LOCATION};
+use super::arm_model::{self, Expr, Item, ModuleCall, Node, Ref, ResName, Resource, Scope, Stack, LOCATION};
 pub use super::arm_model::{
-    COMPONENTS_API, RESOURCES_API, ROLE_ASSIGNMENTS_API, SIGNALR_API, STORAGE_API, UPSTREAM_SWITCH, WEB_API,
-    WORKSPACES_API,
+    COMPONENTS_API, DIAGNOSTIC_SETTINGS_API, RESOURCES_API, ROLE_ASSIGNMENTS_API, SIGNALR_API, STORAGE_API,
+    UPSTREAM_SWITCH, WEB_API, WORKSPACES_API,
 };
 use super::{checkov, Artifact, Target, CONTRACT_OUTPUTS};
-use crate::graph::ResourceGraph;
+use crate::graph::{ResId, ResourceGraph};
 
 const SUBSCRIPTION_SCHEMA: &str =
     "https://schema.management.azure.com/schemas/2018-05-01/subscriptionDeploymentTemplate.json#";
@@ -84,22 +84,33 @@ fn param(name: &str) -> String {
 
 /// Prints the IR of one stack as ARM JSON and ARM expressions.
 pub struct Printer<'a> {
-    stack: &'a Stack,
+    scope: Scope<'a>,
+}
+
+/// Where a resource is printed.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Place {
+    /// The subscription-scope template (the resource group).
+    Outer,
+    /// The stack's nested deployment: with `dependsOn` and checkov's `metadata`.
+    Stack,
+    /// A template copied into a module's nested deployment: `metadata` only.
+    Module,
 }
 
 impl<'a> Printer<'a> {
     pub fn new(stack: &'a Stack) -> Self {
-        Printer { stack }
+        Printer { scope: stack.scope() }
     }
 
     /// The id of a declaration: `resourceId('<type>', '<name>', ...)` inside the group,
     /// `extensionResourceId(<scope id>, '<type>', <name>)` for an extension resource.
     pub fn id(&self, key: Ref) -> Result<String> {
-        let r = self.stack.get(key)?;
+        let r = self.scope.get(key)?;
         if let Some(scope) = r.scope {
             let name = match &r.name {
                 ResName::Computed(e) => self.expr(e)?,
-                _ => quote(&self.stack.segments(r)?.join("/")),
+                _ => quote(&self.scope.segments(r)?.join("/")),
             };
             return Ok(format!(
                 "extensionResourceId({}, {}, {name})",
@@ -107,19 +118,19 @@ impl<'a> Printer<'a> {
                 quote(r.ty)
             ));
         }
-        let names: Vec<String> = self.stack.segments(r)?.iter().map(|n| quote(n)).collect();
+        let names: Vec<String> = self.scope.segments(r)?.iter().map(|n| quote(n)).collect();
         Ok(format!("resourceId({}, {})", quote(r.ty), names.join(", ")))
     }
 
     /// The relative form `Provider/type/{0}` an extension resource's `scope` takes.
     fn scope(&self, key: Ref) -> Result<String> {
-        let r = self.stack.get(key)?;
+        let r = self.scope.get(key)?;
         let mut segments = r.ty.split('/');
         let mut pattern = segments.next().unwrap_or_default().to_string();
         for (i, segment) in segments.enumerate() {
             pattern.push_str(&format!("/{segment}/{{{i}}}"));
         }
-        let names: Vec<String> = self.stack.segments(r)?.iter().map(|n| quote(n)).collect();
+        let names: Vec<String> = self.scope.segments(r)?.iter().map(|n| quote(n)).collect();
         Ok(format!("format({}, {})", quote(&pattern), names.join(", ")))
     }
 
@@ -138,21 +149,21 @@ impl<'a> Printer<'a> {
             Expr::Bool(b) => b.to_string(),
             Expr::Param(name) => param(name),
             // ARM templates here have no `variables`: the value is written where it is used.
-            Expr::Var(name) => self.expr(&self.stack.var(name)?.value)?,
+            Expr::Var(name) => self.expr(&self.scope.var(name)?.value)?,
             Expr::Id(key) => self.id(*key)?,
             Expr::Name(key) => {
-                let r = self.stack.get(*key)?;
-                match self.stack.segments(r)?.last() {
+                let r = self.scope.get(*key)?;
+                match self.scope.segments(r)?.last() {
                     Some(leaf) => quote(leaf),
                     None => bail!("{} has no name", r.symbol),
                 }
             }
             Expr::Prop(key, path) => {
-                let r = self.stack.get(*key)?;
+                let r = self.scope.get(*key)?;
                 format!("reference({}, {}).{path}", self.id(*key)?, quote(r.api))
             }
             Expr::PrincipalId(key) => {
-                let r = self.stack.get(*key)?;
+                let r = self.scope.get(*key)?;
                 format!(
                     "reference({}, {}, 'full').identity.principalId",
                     self.id(*key)?,
@@ -160,7 +171,7 @@ impl<'a> Printer<'a> {
                 )
             }
             Expr::ListKeys(key, path) => {
-                let r = self.stack.get(*key)?;
+                let r = self.scope.get(*key)?;
                 format!("listKeys({}, {}){path}", self.id(*key)?, quote(r.api))
             }
             Expr::Call(name, args) => format!("{name}({})", list(args)?),
@@ -188,7 +199,7 @@ impl<'a> Printer<'a> {
         let mut out: Vec<Expr> = Vec::new();
         for part in parts {
             let part = match part {
-                Expr::Var(name) => self.stack.var(name)?.value.clone(),
+                Expr::Var(name) => self.scope.var(name)?.value.clone(),
                 other => other.clone(),
             };
             match (out.last_mut(), part) {
@@ -216,9 +227,12 @@ impl<'a> Printer<'a> {
         })
     }
 
-    /// One resource in the key order used throughout the file. `inner`: in the nested
-    /// deployment (with `dependsOn` and checkov's `metadata`).
-    fn resource(&self, r: &Resource, graph: &ResourceGraph, inner: bool) -> Result<Value> {
+    /// One resource in the key order used throughout the file; `skips_of`: the graph
+    /// node whose checkov skips it carries.
+    fn resource(&self, r: &Resource, graph: &ResourceGraph, place: Place, skips_of: Option<ResId>) -> Result<Value> {
+        if let Some(call) = &r.module {
+            return self.module(r, call, graph);
+        }
         let mut m = Map::new();
         m.insert("type".into(), json!(r.ty));
         m.insert("apiVersion".into(), json!(r.api));
@@ -227,7 +241,7 @@ impl<'a> Printer<'a> {
         }
         let name = match &r.name {
             ResName::Computed(e) => expr(self.expr(e)?),
-            _ => lit(&self.stack.segments(r)?.join("/")),
+            _ => lit(&self.scope.segments(r)?.join("/")),
         };
         m.insert("name".into(), name);
         if let Some(condition) = &r.condition {
@@ -252,24 +266,97 @@ impl<'a> Printer<'a> {
                 m.insert(key.into(), self.node(node)?);
             }
         }
-        if inner {
-            let mut ids: Vec<String> = Vec::new();
-            for dep in &r.depends_on {
-                let id = self.id(*dep)?;
-                if !ids.contains(&id) {
-                    ids.push(id);
-                }
-            }
-            m.insert("dependsOn".into(), Value::Array(ids.iter().map(expr).collect()));
-            // The deployment engine ignores `metadata`; checkov reads its skips from `metadata.checkov`.
-            if let Some(node) = r.node().and_then(|id| graph.get(id)) {
-                let skips = checkov::skips(node, graph, Target::Arm);
-                if !skips.is_empty() {
-                    let entries: Vec<Value> = skips.iter().map(|s| lit(&s.arm_entry())).collect();
-                    m.insert("metadata".into(), json!({"checkov": entries}));
-                }
+        if place == Place::Stack {
+            m.insert("dependsOn".into(), self.depends_on(r)?);
+        }
+        if place != Place::Outer {
+            self.skips(&mut m, skips_of, graph);
+        }
+        Ok(Value::Object(m))
+    }
+
+    fn depends_on(&self, r: &Resource) -> Result<Value> {
+        let mut ids: Vec<String> = Vec::new();
+        for dep in &r.depends_on {
+            let id = self.id(*dep)?;
+            if !ids.contains(&id) {
+                ids.push(id);
             }
         }
+        Ok(Value::Array(ids.iter().map(expr).collect()))
+    }
+
+    /// The deployment engine ignores `metadata`; checkov reads its skips from `metadata.checkov`.
+    fn skips(&self, m: &mut Map<String, Value>, node: Option<ResId>, graph: &ResourceGraph) {
+        if let Some(node) = node.and_then(|id| graph.get(id)) {
+            let skips = checkov::skips(node, graph, Target::Arm);
+            if !skips.is_empty() {
+                let entries: Vec<Value> = skips.iter().map(|s| lit(&s.arm_entry())).collect();
+                m.insert("metadata".into(), json!({"checkov": entries}));
+            }
+        }
+    }
+
+    /// A module call as a nested deployment with inner scope. Parameter values that read
+    /// the deployment's state are passed in; the rest are constants, written into this
+    /// deployment's copy of the template, so names computed from them are known at its
+    /// start (P17).
+    fn module(&self, r: &Resource, call: &ModuleCall, graph: &ResourceGraph) -> Result<Value> {
+        let template = self
+            .scope
+            .stack
+            .templates
+            .get(call.template)
+            .context("a module calls a template the stack does not have")?;
+        let (passed, constant): (Vec<_>, Vec<_>) = call
+            .params
+            .iter()
+            .cloned()
+            .partition(|(_, value)| arm_model::reads_deployment(value));
+        let items = arm_model::substitute_items(&template.items, &constant);
+        let inner = Printer {
+            scope: Scope {
+                stack: self.scope.stack,
+                locals: &items,
+            },
+        };
+        let mut resources = Vec::new();
+        for item in &items {
+            let Item::Resource(res) = item else { continue };
+            if !res.existing {
+                resources.push(inner.resource(res, graph, Place::Module, r.node())?);
+            }
+        }
+        let mut inner_params = Map::new();
+        let mut values = Map::new();
+        for (name, value) in &passed {
+            let param = template
+                .params
+                .iter()
+                .find(|p| p.name == *name)
+                .with_context(|| format!("the template has no parameter `{name}`"))?;
+            inner_params.insert(name.to_string(), json!({"type": param.ty}));
+            values.insert(name.to_string(), json!({"value": expr(self.expr(value)?)}));
+        }
+        let mut m = Map::new();
+        m.insert("type".into(), json!(r.ty));
+        m.insert("apiVersion".into(), json!(r.api));
+        m.insert("name".into(), lit(&self.scope.segments(r)?.join("/")));
+        let mut template_json = Map::new();
+        template_json.insert("$schema".into(), json!(RESOURCE_GROUP_SCHEMA));
+        template_json.insert("contentVersion".into(), json!(CONTENT_VERSION));
+        template_json.insert("parameters".into(), Value::Object(inner_params));
+        template_json.insert("resources".into(), Value::Array(resources));
+        m.insert(
+            "properties".into(),
+            json!({
+                "expressionEvaluationOptions": {"scope": "Inner"},
+                "mode": "Incremental",
+                "parameters": values,
+                "template": template_json,
+            }),
+        );
+        m.insert("dependsOn".into(), self.depends_on(r)?);
         Ok(Value::Object(m))
     }
 }
@@ -292,7 +379,7 @@ fn template(stack: &Stack, graph: &ResourceGraph) -> Result<Value> {
         quote(&deployment)
     );
 
-    let resource_group = p.resource(rg, graph, false)?;
+    let resource_group = p.resource(rg, graph, Place::Outer, None)?;
     let mut parameters = Map::new();
     parameters.insert(LOCATION.into(), json!({"value": expr(param(LOCATION))}));
     for extra in &stack.params {
@@ -337,7 +424,7 @@ fn template(stack: &Stack, graph: &ResourceGraph) -> Result<Value> {
     for extra in &stack.params {
         outer_parameters.insert(
             extra.name.into(),
-            json!({"type": extra.ty, "defaultValue": p.node(&extra.default)?, "metadata": {"description": second_step()}}),
+            json!({"type": extra.ty, "defaultValue": p.node(extra.default.as_ref().context("a stack parameter has a default")?)?, "metadata": {"description": second_step()}}),
         );
     }
     let mut metadata = Map::new();
@@ -369,7 +456,7 @@ fn second_step() -> String {
 }
 
 fn inner_template(p: &Printer, graph: &ResourceGraph) -> Result<Value> {
-    let stack = p.stack;
+    let stack = p.scope.stack;
     let mut resources = Vec::new();
     for item in &stack.items {
         let Item::Resource(r) = item else { continue };
@@ -378,7 +465,7 @@ fn inner_template(p: &Printer, graph: &ResourceGraph) -> Result<Value> {
             continue;
         }
         let context = || format!("printing {}", r.symbol);
-        resources.push(p.resource(r, graph, true).with_context(context)?);
+        resources.push(p.resource(r, graph, Place::Stack, r.node()).with_context(context)?);
     }
     let mut parameters = Map::new();
     parameters.insert(LOCATION.into(), json!({"type": "string"}));
@@ -411,7 +498,10 @@ fn parameters_file(stack: &Stack) -> Result<Value> {
     let mut parameters = Map::new();
     parameters.insert(LOCATION.into(), json!({"value": stack.location}));
     for extra in &stack.params {
-        parameters.insert(extra.name.into(), json!({"value": p.node(&extra.default)?}));
+        parameters.insert(
+            extra.name.into(),
+            json!({"value": p.node(extra.default.as_ref().context("a stack parameter has a default")?)?}),
+        );
     }
     Ok(json!({
         "$schema": PARAMETERS_SCHEMA,
@@ -628,7 +718,7 @@ mod tests {
             assert_eq!(deps[0], "[resourceId('Microsoft.Web/sites', 'func-chat-dev')]");
             let roles = deps
                 .iter()
-                .filter(|d| d.contains("Microsoft.Authorization/roleAssignments"))
+                .filter(|d| d.contains("'Microsoft.Resources/deployments', 'sigc-role-storage-"))
                 .count();
             assert_eq!(roles, if plan.is_flex() { 3 } else { 0 }, "{plan:?}: {deps:?}");
             let signalr = inner_resource(&template, "Microsoft.SignalRService/signalR");
@@ -759,7 +849,7 @@ mod tests {
         };
         /// (what, resource type, how to break it, expected message part)
         type Case = (&'static str, &'static str, fn(&mut Value), &'static str);
-        let cases: [Case; 5] = [
+        let cases: [Case; 7] = [
             (
                 "unknown property",
                 "Microsoft.Web/sites",
@@ -780,11 +870,28 @@ mod tests {
             ),
             (
                 "missing required",
-                "Microsoft.Authorization/roleAssignments",
+                "Microsoft.Web/sites/host/systemKeys",
                 |r| {
-                    r["properties"].as_object_mut().unwrap().remove("principalId");
+                    r.as_object_mut().unwrap().remove("properties");
                 },
-                "required property `principalId` is missing",
+                "required property `properties` is missing",
+            ),
+            (
+                "diagnostic setting with a wrong type",
+                "Microsoft.Insights/diagnosticSettings",
+                |r| r["properties"]["logs"][0]["enabled"] = json!("yes"),
+                "`properties.logs[0].enabled`: expected boolean, found string `yes`",
+            ),
+            (
+                "inner parameter without a value",
+                "Microsoft.Resources/deployments",
+                |r| {
+                    r["properties"]["parameters"]
+                        .as_object_mut()
+                        .unwrap()
+                        .remove("principalId");
+                },
+                "inner template parameter `principalId` gets no value",
             ),
             (
                 "dangling dependsOn",

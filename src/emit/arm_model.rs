@@ -38,6 +38,17 @@
 //! literals: they are [`Expr::ListKeys`] reads, which a printer marks secure
 //! (Pulumi: `pulumi.Output.secret`).
 //!
+//! A [`Template`] is a reusable group of declarations with its own [`Param`]s (inside it,
+//! declarations reference each other by [`Ref::Local`] and parameters by
+//! [`Expr::Param`]); a declaration with a [`ModuleCall`] deploys one with parameter
+//! values. Bicep writes each template once as a module file and the call as a `module`;
+//! ARM copies the template into a nested deployment (inner scope), passing the values
+//! that read the deployment ([`reads_deployment`]) and writing the constants in
+//! ([`substitute_items`]). The role assignments use this (P17: a name computed from the
+//! principal id, known when the deployment starts). A Pulumi printer has no deployments:
+//! it writes the template's resources in place with [`substitute_items`] on every value,
+//! its `guid()` names computed inside an `apply` of the principal id output.
+//!
 //! Escaping is the printers' job, in the one place per language (`arm::arm_string` /
 //! `arm::quote`, `bicep::bicep_str`): the IR holds raw strings, so no user value can
 //! be read as code by either printer.
@@ -48,9 +59,10 @@ use anyhow::{bail, Context, Result};
 
 use super::CONTRACT_OUTPUTS;
 use crate::graph::{
-    AppInsights, CustomCertificate, CustomDomain, FunctionApp, HostKey, Kind, LogAnalytics, ManagementLock, NetworkAcl,
-    PrivateDnsZoneLink, PrivateEndpoint, ResId, Resource as GraphResource, ResourceGraph, RoleAssignment, ServicePlan,
-    Settings, SignalR, SignalRReplica, Storage, StorageAuth, Subnet, Upstream, UpstreamAuth, VirtualNetwork,
+    AppInsights, CustomCertificate, CustomDomain, DiagnosticSetting, FunctionApp, HostKey, Kind, LogAnalytics,
+    LogSource, ManagementLock, NetworkAcl, PrivateDnsZoneLink, PrivateEndpoint, ResId, Resource as GraphResource,
+    ResourceGraph, RoleAssignment, ServicePlan, Settings, SignalR, SignalRReplica, Storage, StorageAuth, Subnet,
+    Upstream, UpstreamAuth, VirtualNetwork,
 };
 
 /// API versions: the newest stable of each type in schemas/arm (see its README).
@@ -66,6 +78,9 @@ pub const ROLE_ASSIGNMENTS_API: &str = "2022-04-01";
 pub const NETWORK_API: &str = "2024-05-01";
 pub const PRIVATE_DNS_API: &str = "2024-06-01";
 pub const LOCKS_API: &str = "2020-05-01";
+/// `Microsoft.Insights/diagnosticSettings`: the first version with `categoryGroup`
+/// (`allLogs`); the stable 2016-09-01 has no category groups (schemas/arm/README.md).
+pub const DIAGNOSTIC_SETTINGS_API: &str = "2021-05-01-preview";
 
 /// The switch for the second deploy step (facts pitfall P1): the SignalR upstream needs
 /// the `signalr_extension` host key, which exists only once the code is published.
@@ -80,6 +95,8 @@ pub enum Ref {
     Node(ResId),
     /// A helper declaration attached to a graph node, e.g. the function app's `host`.
     Aux(ResId, &'static str),
+    /// A declaration inside a [`Template`], by its symbol.
+    Local(&'static str),
 }
 
 /// A value computed at deployment time.
@@ -217,13 +234,40 @@ pub struct Resource {
     pub condition: Option<Expr>,
     /// Documentation for languages with comments, one line each.
     pub comments: Vec<String>,
+    /// A call of one of the stack's [`Template`]s (ARM: a nested deployment of type
+    /// `Microsoft.Resources/deployments` named `name`; Bicep: a `module`).
+    pub module: Option<ModuleCall>,
+}
+
+/// The template a module declaration deploys, and the values of its parameters.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ModuleCall {
+    /// Index into [`Stack::templates`].
+    pub template: usize,
+    /// Parameter values, in the template's parameter order. ARM passes the ones that
+    /// read the deployment's state (`reference()`, `listKeys()`, parameters) and writes
+    /// the rest into its copy of the template; Bicep passes them all.
+    pub params: Vec<(&'static str, Expr)>,
+}
+
+/// A reusable template: its own parameters and declarations (which reference each other
+/// by [`Ref::Local`] and the parameters by [`Expr::Param`]). Bicep writes it once as a
+/// module file; ARM copies it into every nested deployment that calls it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Template {
+    /// The Bicep module file, next to stack.bicep.
+    pub file: String,
+    /// What the template is, for languages with comments, one line each.
+    pub comments: Vec<String>,
+    pub params: Vec<Param>,
+    pub items: Vec<Item>,
 }
 
 impl Resource {
     fn new(key: Ref, ty: &'static str, api: &'static str, name: ResName) -> Resource {
         let symbol = match key {
             Ref::Node(id) => symbol(id),
-            Ref::Aux(_, name) => name.to_string(),
+            Ref::Aux(_, name) | Ref::Local(name) => name.to_string(),
         };
         Resource {
             key,
@@ -242,6 +286,7 @@ impl Resource {
             depends_on: Vec::new(),
             condition: None,
             comments: Vec::new(),
+            module: None,
         }
     }
 
@@ -249,7 +294,7 @@ impl Resource {
     pub fn node(&self) -> Option<ResId> {
         match self.key {
             Ref::Node(id) => Some(id),
-            Ref::Aux(..) => None,
+            Ref::Aux(..) | Ref::Local(_) => None,
         }
     }
 
@@ -271,6 +316,9 @@ impl Resource {
             .flatten()
         {
             n.refs(&mut out);
+        }
+        for (_, e) in self.module.iter().flat_map(|m| &m.params) {
+            e.refs(&mut out);
         }
         out
     }
@@ -295,7 +343,7 @@ pub struct Param {
     pub name: &'static str,
     /// `string` or `bool`.
     pub ty: &'static str,
-    pub default: Node,
+    pub default: Option<Node>,
     /// What to set it to, for languages with parameter descriptions.
     pub description: String,
 }
@@ -322,6 +370,8 @@ pub struct Stack {
     pub params: Vec<Param>,
     pub items: Vec<Item>,
     pub outputs: Vec<Output>,
+    /// Templates the stack's modules call, by Bicep file name.
+    pub templates: Vec<Template>,
 }
 
 impl Stack {
@@ -332,15 +382,60 @@ impl Stack {
         }))
     }
 
-    /// The declaration a reference points at.
+    /// The declaration a reference points at (not one inside a template).
     pub fn get(&self, key: Ref) -> Result<&Resource> {
-        self.resources()
-            .find(|r| r.key == key)
-            .with_context(|| format!("{key:?} is referenced but not declared"))
+        self.scope().get(key)
     }
 
     pub fn var(&self, name: &str) -> Result<&Var> {
-        self.items
+        self.scope().var(name)
+    }
+
+    /// Whether the upstream waits for the second deploy step (`wiring = "two-step"`).
+    pub fn two_step(&self) -> bool {
+        self.params.iter().any(|p| p.name == UPSTREAM_SWITCH)
+    }
+
+    /// Lookups in the stack itself.
+    pub fn scope(&self) -> Scope<'_> {
+        Scope {
+            stack: self,
+            locals: &[],
+        }
+    }
+}
+
+/// Where references resolve: the stack's declarations, and inside a template its own.
+#[derive(Clone, Copy)]
+pub struct Scope<'a> {
+    pub stack: &'a Stack,
+    /// The declarations of the template being printed (empty outside one).
+    pub locals: &'a [Item],
+}
+
+fn resources_of(items: &[Item]) -> impl Iterator<Item = &Resource> {
+    items.iter().filter_map(|i| match i {
+        Item::Resource(r) => Some(r.as_ref()),
+        Item::Var(_) => None,
+    })
+}
+
+impl<'a> Scope<'a> {
+    pub fn get(&self, key: Ref) -> Result<&'a Resource> {
+        let found = match key {
+            Ref::Local(_) => resources_of(self.locals).find(|r| r.key == key),
+            _ => self.stack.resources().find(|r| r.key == key),
+        };
+        found.with_context(|| format!("{key:?} is referenced but not declared"))
+    }
+
+    pub fn var(&self, name: &str) -> Result<&'a Var> {
+        let items = if self.locals.is_empty() {
+            &self.stack.items[..]
+        } else {
+            self.locals
+        };
+        items
             .iter()
             .find_map(|i| match i {
                 Item::Var(v) if v.name == name => Some(v),
@@ -349,13 +444,8 @@ impl Stack {
             .with_context(|| format!("variable `{name}` is used but not declared"))
     }
 
-    /// Whether the upstream waits for the second deploy step (`wiring = "two-step"`).
-    pub fn two_step(&self) -> bool {
-        self.params.iter().any(|p| p.name == UPSTREAM_SWITCH)
-    }
-
-    /// Name segments of a declaration, as ARM's `resourceId` takes them (none for a
-    /// computed name).
+    /// Name segments of a declaration, as ARM's `resourceId` takes them. A computed name
+    /// has one only once it is a constant (a template's parameter written in).
     pub fn segments(&self, r: &Resource) -> Result<Vec<String>> {
         Ok(match &r.name {
             ResName::Top(n) => vec![n.clone()],
@@ -369,6 +459,11 @@ impl Stack {
                 s.extend(rest.iter().cloned());
                 s
             }
+            ResName::Computed(Expr::Str(name)) => vec![name.clone()],
+            ResName::Computed(Expr::Name(of)) => match self.segments(self.get(*of)?)?.pop() {
+                Some(leaf) => vec![leaf],
+                None => bail!("{} has no name", r.symbol),
+            },
             ResName::Computed(_) => bail!("{} has a computed name", r.symbol),
         })
     }
@@ -382,6 +477,86 @@ impl Stack {
             at = self.get(*parent)?;
         }
         Ok(out)
+    }
+}
+
+/// Writes values in for parameters: what ARM does with a template's constant parameters.
+pub fn substitute_expr(e: &Expr, values: &[(&'static str, Expr)]) -> Expr {
+    let sub = |x: &Expr| substitute_expr(x, values);
+    match e {
+        Expr::Param(name) => values
+            .iter()
+            .find(|(n, _)| n == name)
+            .map_or_else(|| e.clone(), |(_, v)| v.clone()),
+        Expr::Call(f, args) => Expr::Call(f, args.iter().map(sub).collect()),
+        Expr::Concat(args) => Expr::Concat(args.iter().map(sub).collect()),
+        Expr::Format(p, args) => Expr::Format(p, args.iter().map(sub).collect()),
+        Expr::Array(args) => Expr::Array(args.iter().map(sub).collect()),
+        Expr::If(c, a, b) => Expr::If(Box::new(sub(c)), Box::new(sub(a)), Box::new(sub(b))),
+        Expr::Object(fields) => Expr::Object(fields.iter().map(|(k, v)| (k.clone(), sub(v))).collect()),
+        other => other.clone(),
+    }
+}
+
+/// [`substitute_expr`] over a value tree; a leaf that becomes a literal is written as one.
+pub fn substitute_node(n: &Node, values: &[(&'static str, Expr)]) -> Node {
+    match n {
+        Node::Array(items) => Node::Array(items.iter().map(|i| substitute_node(i, values)).collect()),
+        Node::Object(fields) => Node::Object(
+            fields
+                .iter()
+                .map(|(k, v)| (k.clone(), substitute_node(v, values)))
+                .collect(),
+        ),
+        Node::Expr(e) => match substitute_expr(e, values) {
+            Expr::Str(s) => Node::Str(s),
+            Expr::Int(i) => Node::Int(i),
+            Expr::Bool(b) => Node::Bool(b),
+            other => Node::Expr(other),
+        },
+        other => other.clone(),
+    }
+}
+
+/// A template's declarations with the given parameters written in.
+pub fn substitute_items(items: &[Item], values: &[(&'static str, Expr)]) -> Vec<Item> {
+    let node = |n: &Option<Node>| n.as_ref().map(|n| substitute_node(n, values));
+    let expr = |e: &Option<Expr>| e.as_ref().map(|e| substitute_expr(e, values));
+    items
+        .iter()
+        .map(|item| match item {
+            Item::Var(v) => Item::Var(Var {
+                name: v.name,
+                value: substitute_expr(&v.value, values),
+            }),
+            Item::Resource(r) => {
+                let mut r = r.as_ref().clone();
+                if let ResName::Computed(e) = &r.name {
+                    r.name = ResName::Computed(substitute_expr(e, values));
+                }
+                r.location = expr(&r.location);
+                r.condition = expr(&r.condition);
+                r.sku = node(&r.sku);
+                r.kind = node(&r.kind);
+                r.identity = node(&r.identity);
+                r.properties = node(&r.properties);
+                Item::Resource(Box::new(r))
+            }
+        })
+        .collect()
+}
+
+/// Whether a value must be passed into a nested deployment (it reads the deployment's
+/// state or its parameters) rather than written into its template.
+pub fn reads_deployment(e: &Expr) -> bool {
+    match e {
+        Expr::Prop(..) | Expr::PrincipalId(_) | Expr::ListKeys(..) | Expr::Param(_) | Expr::Var(_) => true,
+        Expr::Str(_) | Expr::Int(_) | Expr::Bool(_) | Expr::Id(_) | Expr::Name(_) | Expr::Builtin(_) => false,
+        Expr::Call(_, args) | Expr::Concat(args) | Expr::Format(_, args) | Expr::Array(args) => {
+            args.iter().any(reads_deployment)
+        }
+        Expr::If(c, a, b) => [c, a, b].iter().any(|x| reads_deployment(x)),
+        Expr::Object(fields) => fields.iter().any(|(_, v)| reads_deployment(v)),
     }
 }
 
@@ -425,6 +600,13 @@ pub fn symbol(id: ResId) -> String {
         Kind::SignalRCustomCertificate => "signalRCustomCertificate",
         Kind::SignalRCustomDomain => "signalRCustomDomain",
         Kind::ManagementLock => "resourceGroupLock",
+        // `signalRDiagnostics`: named after the symbol of the resource whose logs it sends.
+        Kind::DiagnosticSetting => {
+            if let Some(source) = LogSource::ALL.into_iter().find(|s| s.label() == id.label()) {
+                return symbol(source.resource()) + "Diagnostics";
+            }
+            return camel(id.label(), false) + "Diagnostics";
+        }
     };
     if id.key.is_main() {
         base.to_string()
@@ -469,6 +651,7 @@ pub fn lower(graph: &ResourceGraph) -> Result<Stack> {
         _ => false,
     });
     let mut items = Vec::new();
+    let mut templates = Vec::new();
     for resource in graph.in_order() {
         let context = || format!("lowering {}", resource.id.address());
         let mut r = match &resource.settings {
@@ -496,7 +679,8 @@ pub fn lower(graph: &ResourceGraph) -> Result<Stack> {
                 signalr(graph, resource, s).with_context(context)?
             }
             Settings::HostKey(k) => host_key(graph, resource, k),
-            Settings::RoleAssignment(ra) => role_assignment(resource, ra),
+            Settings::RoleAssignment(ra) => role_assignment(graph, resource, ra, &mut templates)?,
+            Settings::DiagnosticSetting(d) => diagnostic_setting(resource, d),
             Settings::VirtualNetwork(v) => virtual_network(graph, resource, v),
             Settings::Subnet(sn) => subnet(resource, sn),
             Settings::PrivateDnsZone(_) => private_dns_zone(resource),
@@ -542,7 +726,7 @@ pub fn lower(graph: &ResourceGraph) -> Result<Stack> {
         vec![Param {
             name: UPSTREAM_SWITCH,
             ty: "bool",
-            default: Node::Bool(false),
+            default: Some(Node::Bool(false)),
             description: "Second deploy step: set to true once the function code (with its SignalR trigger) is published, so the host key the SignalR upstream needs exists.".into(),
         }]
     } else {
@@ -573,6 +757,7 @@ pub fn lower(graph: &ResourceGraph) -> Result<Stack> {
         params,
         items,
         outputs,
+        templates,
     })
 }
 
@@ -1066,40 +1251,168 @@ fn host_key(graph: &ResourceGraph, resource: &GraphResource, k: &HostKey) -> Res
     r
 }
 
-/// An extension resource on its scope; the name is a GUID of (scope, principal, role)
-/// so a re-deployment finds the same assignment (facts pitfall P12).
-fn role_assignment(resource: &GraphResource, ra: &RoleAssignment) -> Resource {
-    let scope = Ref::Node(ra.scope);
-    let principal = Ref::Node(ra.principal);
-    let role = Expr::Call(
-        "subscriptionResourceId",
-        vec![
-            Expr::str("Microsoft.Authorization/roleDefinitions"),
-            Expr::str(&ra.role_definition_id),
-        ],
-    );
+/// A diagnostic setting: an extension resource on the resource whose logs it sends
+/// (`scope`), to the workspace (P16). Category groups and categories come from the graph.
+fn diagnostic_setting(resource: &GraphResource, d: &DiagnosticSetting) -> Resource {
     let mut r = Resource::new(
         Ref::Node(resource.id),
+        "Microsoft.Insights/diagnosticSettings",
+        DIAGNOSTIC_SETTINGS_API,
+        ResName::Top(resource.name.clone()),
+    );
+    r.scope = Some(Ref::Node(d.source));
+    let logs = d
+        .category_groups
+        .iter()
+        .map(|g| Node::obj([("categoryGroup", Node::str(g)), ("enabled", Node::Bool(true))]))
+        .chain(
+            d.categories
+                .iter()
+                .map(|c| Node::obj([("category", Node::str(c)), ("enabled", Node::Bool(true))])),
+        )
+        .collect();
+    r.properties = Some(Node::obj([
+        ("workspaceId", Node::Expr(Expr::Id(Ref::Node(d.workspace)))),
+        ("logs", Node::Array(logs)),
+    ]));
+    r.comments = vec![format!(
+        "Sends the logs of {} to {} (P16: log flags alone store nothing).",
+        symbol(d.source),
+        symbol(d.workspace)
+    )];
+    r
+}
+
+/// The ARM type and API version of a graph node a role can be granted on.
+fn scope_type(graph: &ResourceGraph, id: ResId) -> Result<(&'static str, &'static str)> {
+    Ok(match graph.get(id).map(|r| &r.settings) {
+        Some(Settings::Storage(_)) => ("Microsoft.Storage/storageAccounts", STORAGE_API),
+        Some(Settings::SignalR(_)) => ("Microsoft.SignalRService/signalR", SIGNALR_API),
+        _ => bail!("no role-assignment template for a role on {}", id.address()),
+    })
+}
+
+const SCOPE_NAME: &str = "scopeName";
+const PRINCIPAL_ID: &str = "principalId";
+const ROLE_DEFINITION_ID: &str = "roleDefinitionId";
+const PRINCIPAL_TYPE: &str = "principalType";
+
+/// One role assignment on an existing resource of one type, named from the principal id
+/// it is passed (P17): the name, a GUID of (scope, principal id, role) as Azure Verified
+/// Modules derive it, is known when the template starts (a name computed from
+/// `reference()` is refused: Bicep BCP120), and a recreated identity (new principal id)
+/// gets a new name instead of colliding with the old assignment; a re-deployment finds
+/// the same assignment (P12).
+fn role_template(file: String, ty: &'static str, api: &'static str) -> Template {
+    let param = |name, description: &str| Param {
+        name,
+        ty: "string",
+        default: None,
+        description: description.into(),
+    };
+    let scope = Ref::Local("scopeResource");
+    let mut scope_resource = Resource::new(scope, ty, api, ResName::Computed(Expr::Param(SCOPE_NAME)));
+    scope_resource.existing = true;
+    let mut assignment = Resource::new(
+        Ref::Local("assignment"),
         "Microsoft.Authorization/roleAssignments",
         ROLE_ASSIGNMENTS_API,
         ResName::Computed(Expr::Call(
             "guid",
-            vec![Expr::Id(scope), Expr::Id(principal), role.clone()],
+            vec![
+                Expr::Id(scope),
+                Expr::Param(PRINCIPAL_ID),
+                Expr::Param(ROLE_DEFINITION_ID),
+            ],
         )),
     );
-    r.scope = Some(scope);
-    r.properties = Some(Node::obj([
-        ("roleDefinitionId", Node::Expr(role)),
-        ("principalId", Node::Expr(Expr::PrincipalId(principal))),
-        ("principalType", Node::str(&ra.principal_type)),
+    assignment.scope = Some(scope);
+    assignment.properties = Some(Node::obj([
+        ("roleDefinitionId", Node::Expr(Expr::Param(ROLE_DEFINITION_ID))),
+        ("principalId", Node::Expr(Expr::Param(PRINCIPAL_ID))),
+        ("principalType", Node::Expr(Expr::Param(PRINCIPAL_TYPE))),
     ]));
-    r.comments = vec![format!(
-        "Grants '{}' to the identity of {} on {}.",
-        ra.role.display_name(),
-        symbol(ra.principal),
-        symbol(ra.scope)
-    )];
-    r
+    Template {
+        file,
+        comments: vec![
+            format!("One role assignment on a {ty}@{api} resource. The principal id is a parameter,"),
+            "so the assignment's name, a GUID of (scope, principal id, role), is known when this module".into(),
+            "starts (a name computed from reference() is refused: BCP120). A recreated identity gets a".into(),
+            "new name instead of colliding with the old assignment (P17); a re-deployment finds the same".into(),
+            "assignment (P12). The same pattern as Azure Verified Modules' role assignments.".into(),
+        ],
+        params: vec![
+            param(
+                SCOPE_NAME,
+                "Name of the resource the role is granted on, in this resource group.",
+            ),
+            param(PRINCIPAL_ID, "Object id of the identity that receives the role."),
+            param(ROLE_DEFINITION_ID, "Resource id of the role definition."),
+            param(
+                PRINCIPAL_TYPE,
+                "Type of the principal: ServicePrincipal avoids PrincipalNotFound on a new identity.",
+            ),
+        ],
+        items: vec![
+            Item::Resource(Box::new(scope_resource)),
+            Item::Resource(Box::new(assignment)),
+        ],
+    }
+}
+
+/// A role assignment (an extension resource on its scope), deployed through the
+/// role-assignment template of its scope's type (P17), as a module named
+/// `sigc-role-<role>`: unique in the resource group (one assignment per role in the
+/// stack), within the 64-character limit of deployment names and known at start.
+fn role_assignment(
+    graph: &ResourceGraph,
+    resource: &GraphResource,
+    ra: &RoleAssignment,
+    templates: &mut Vec<Template>,
+) -> Result<Resource> {
+    let file = format!("role_assignment_{}.bicep", ra.scope.kind());
+    let template = match templates.iter().position(|t| t.file == file) {
+        Some(i) => i,
+        None => {
+            let (ty, api) = scope_type(graph, ra.scope)?;
+            templates.push(role_template(file.clone(), ty, api));
+            templates.len() - 1
+        }
+    };
+    let mut r = Resource::new(
+        Ref::Node(resource.id),
+        "Microsoft.Resources/deployments",
+        RESOURCES_API,
+        ResName::Top(format!("sigc-role-{}", ra.role.label().replace('_', "-"))),
+    );
+    r.module = Some(ModuleCall {
+        template,
+        params: vec![
+            (SCOPE_NAME, Expr::Name(Ref::Node(ra.scope))),
+            (PRINCIPAL_ID, Expr::PrincipalId(Ref::Node(ra.principal))),
+            (
+                ROLE_DEFINITION_ID,
+                Expr::Call(
+                    "subscriptionResourceId",
+                    vec![
+                        Expr::str("Microsoft.Authorization/roleDefinitions"),
+                        Expr::str(&ra.role_definition_id),
+                    ],
+                ),
+            ),
+            (PRINCIPAL_TYPE, Expr::str(&ra.principal_type)),
+        ],
+    });
+    r.comments = vec![
+        format!(
+            "Grants '{}' to the identity of {} on {}, in the module",
+            ra.role.display_name(),
+            symbol(ra.principal),
+            symbol(ra.scope)
+        ),
+        format!("{file}: the assignment's name is computed there from the principal id (P17)."),
+    ];
+    Ok(r)
 }
 
 /// The VNet with its subnets inline: an ARM redeploy of a VNet whose `subnets` are left
@@ -1473,6 +1786,47 @@ mod printer_tests {
             serde_json::json!({"[[it's ${x} \\ \n]": true})
         );
         assert_eq!(b.node(&object, 0).unwrap(), "{\n  '[it\\'s \\${x} \\\\ \\n]': true\n}");
+    }
+
+    #[test]
+    fn a_module_passes_what_reads_the_deployment_and_writes_the_constants_in() {
+        let app = Ref::Node(ResId::FunctionApp);
+        assert!(reads_deployment(&Expr::PrincipalId(app)));
+        assert!(reads_deployment(&Expr::Concat(vec![
+            Expr::str("a"),
+            Expr::Param(LOCATION)
+        ])));
+        assert!(!reads_deployment(&Expr::Call(
+            "guid",
+            vec![Expr::Id(app), Expr::Name(app)]
+        )));
+        let values = [("t", Expr::str("ServicePrincipal")), ("n", Expr::Name(app))];
+        assert_eq!(
+            substitute_node(&Node::Expr(Expr::Param("t")), &values),
+            Node::str("ServicePrincipal"),
+            "a parameter that becomes a literal is written as one"
+        );
+        assert_eq!(
+            substitute_expr(&Expr::Call("f", vec![Expr::Param("n"), Expr::Param("other")]), &values),
+            Expr::Call("f", vec![Expr::Name(app), Expr::Param("other")])
+        );
+        // In the ARM copy, the scope's name parameter became the scope's own name.
+        let (graph, stack) = stack();
+        let call = stack
+            .resources()
+            .find_map(|r| r.module.as_ref())
+            .expect("the sample grants a role through a module");
+        let (_, constant): (Vec<_>, Vec<_>) = call.params.iter().cloned().partition(|(_, v)| reads_deployment(v));
+        let items = substitute_items(&stack.templates[call.template].items, &constant);
+        let scope = Scope {
+            stack: &stack,
+            locals: &items,
+        };
+        let signalr = graph.expect(ResId::SignalR).name.clone();
+        assert_eq!(
+            scope.segments(scope.get(Ref::Local("scopeResource")).unwrap()).unwrap(),
+            [signalr]
+        );
     }
 
     #[test]

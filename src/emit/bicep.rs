@@ -16,7 +16,7 @@ use minijinja::value::ValueKind;
 use minijinja::{Environment, Error, ErrorKind, Output, State, Value};
 use serde::Serialize;
 
-use super::arm_model::{self, Expr, Item, Node, Ref, ResName, Resource, Stack};
+use super::arm_model::{self, Expr, Item, Node, Ref, ResName, Resource, Scope, Stack, Template};
 use super::templates::is_identifier;
 use super::{checkov, Artifact, Target};
 use crate::graph::ResourceGraph;
@@ -28,9 +28,14 @@ const TEMPLATES: &[(&str, &str)] = &[
         "bicep/stack.bicep.j2",
         include_str!("../../modules/bicep/stack.bicep.j2"),
     ),
+    (
+        "bicep/module.bicep.j2",
+        include_str!("../../modules/bicep/module.bicep.j2"),
+    ),
 ];
 
-/// Emits `bicep/main.bicep` and `bicep/stack.bicep`.
+/// Emits `bicep/main.bicep`, `bicep/stack.bicep` and one module file per template the
+/// stack calls (`bicep/role_assignment_<kind>.bicep`), in file-name order.
 pub fn emit(graph: &ResourceGraph) -> anyhow::Result<Vec<Artifact>> {
     let stack = arm_model::lower(graph).context("lowering the stack to the ARM model")?;
     render(&View::new(&stack, graph)?)
@@ -49,6 +54,16 @@ fn render(view: &View) -> anyhow::Result<Vec<Artifact>> {
             .map_err(|e| anyhow::anyhow!("{e:#}"))
             .with_context(|| format!("rendering {path}"))?;
         artifacts.push(Artifact::new(path, text));
+    }
+    let module = env
+        .get_template("bicep/module.bicep.j2")
+        .map_err(|e| anyhow::anyhow!("{e:#}"))?;
+    for m in &view.modules {
+        let text = module
+            .render(minijinja::context! { m => m })
+            .map_err(|e| anyhow::anyhow!("{e:#}"))
+            .with_context(|| format!("rendering bicep/{}", m.file))?;
+        artifacts.push(Artifact::new(format!("bicep/{}", m.file), text));
     }
     Ok(artifacts)
 }
@@ -169,7 +184,7 @@ fn bicep_list(items: &[String], pad: &str) -> String {
 
 /// Prints the IR of one stack as Bicep declarations and expressions.
 pub struct Printer<'a> {
-    stack: &'a Stack,
+    scope: Scope<'a>,
 }
 
 fn pad(indent: usize) -> String {
@@ -178,11 +193,11 @@ fn pad(indent: usize) -> String {
 
 impl<'a> Printer<'a> {
     pub fn new(stack: &'a Stack) -> Self {
-        Printer { stack }
+        Printer { scope: stack.scope() }
     }
 
     fn sym(&self, key: Ref) -> anyhow::Result<&'a str> {
-        Ok(self.stack.get(key)?.symbol.as_str())
+        Ok(self.scope.get(key)?.symbol.as_str())
     }
 
     /// An expression that starts on a line indented by `indent` (objects and arrays
@@ -306,6 +321,24 @@ impl<'a> Printer<'a> {
         for line in &r.comments {
             let _ = writeln!(out, "// {}", bicep_comment(line));
         }
+        if let Some(call) = &r.module {
+            let template = self
+                .scope
+                .stack
+                .templates
+                .get(call.template)
+                .context("a module calls a template the stack does not have")?;
+            let _ = writeln!(out, "module {} {} = {{", r.symbol, bicep_str(&template.file));
+            let ResName::Top(name) = &r.name else {
+                bail!("module {} has a fixed deployment name", r.symbol)
+            };
+            let _ = writeln!(out, "  name: {}", bicep_str(name));
+            let params: Vec<(&str, Field)> = call.params.iter().map(|(k, v)| (*k, Field::Expr(v))).collect();
+            let _ = writeln!(out, "  params: {}", self.object(&params, 2)?);
+            self.explicit_depends_on(r, &mut out)?;
+            out.push('}');
+            return Ok(out);
+        }
         let _ = write!(out, "resource {} '{}@{}' ", r.symbol, r.ty, r.api);
         if r.existing {
             out.push_str("existing ");
@@ -359,25 +392,29 @@ impl<'a> Printer<'a> {
         if let Some(node) = r.properties.as_ref().filter(|n| **n != Node::Object(Vec::new())) {
             line("properties", self.node(node, 2)?);
         }
-        // Bicep orders what a declaration references by itself; the rest is explicit.
+        self.explicit_depends_on(r, &mut out)?;
+        out.push('}');
+        Ok(out)
+    }
+
+    /// Bicep orders what a declaration references by itself; the rest is explicit.
+    fn explicit_depends_on(&self, r: &Resource, out: &mut String) -> anyhow::Result<()> {
         let mut implied = r.references();
-        implied.extend(self.stack.ancestors(r)?);
-        let explicit: Vec<String> = r
+        implied.extend(self.scope.ancestors(r)?);
+        let explicit: Vec<&str> = r
             .depends_on
             .iter()
             .filter(|d| !implied.contains(d))
-            .map(|d| self.sym(*d).map(str::to_string))
+            .map(|d| self.sym(*d))
             .collect::<anyhow::Result<_>>()?;
         if !explicit.is_empty() {
-            let mut list = String::from("[\n");
+            out.push_str("  dependsOn: [\n");
             for sym in explicit {
-                let _ = writeln!(list, "    {sym}");
+                let _ = writeln!(out, "    {sym}");
             }
-            list.push_str("  ]");
-            line("dependsOn", list);
+            out.push_str("  ]\n");
         }
-        out.push('}');
-        Ok(out)
+        Ok(())
     }
 }
 
@@ -428,27 +465,76 @@ struct View {
     items: Vec<Value>,
     /// `output ...` lines of stack.bicep.
     outputs: Vec<Value>,
+    /// The module files, in file-name order.
+    modules: Vec<ModuleView>,
+}
+
+/// One module file: its header comment, parameters and declarations, pre-printed.
+#[derive(Serialize)]
+struct ModuleView {
+    file: String,
+    comments: Vec<String>,
+    params: Vec<ParamView>,
+    items: Vec<Value>,
 }
 
 #[derive(Serialize)]
 struct ParamView {
     name: &'static str,
     ty: &'static str,
+    /// ` = <value>`, or nothing.
     default: Value,
     description: String,
+}
+
+fn params(p: &Printer, params: &[arm_model::Param]) -> anyhow::Result<Vec<ParamView>> {
+    params
+        .iter()
+        .map(|param| {
+            let default = match &param.default {
+                Some(node) => format!(" = {}", p.node(node, 0)?),
+                None => String::new(),
+            };
+            Ok(ParamView {
+                name: param.name,
+                ty: param.ty,
+                default: Value::from_safe_string(default),
+                description: param.description.clone(),
+            })
+        })
+        .collect()
+}
+
+fn items(p: &Printer, items: &[Item], graph: &ResourceGraph) -> anyhow::Result<Vec<Value>> {
+    let mut out = Vec::new();
+    for item in items {
+        let text = match item {
+            Item::Resource(r) => p.resource(r, graph).with_context(|| format!("printing {}", r.symbol))?,
+            Item::Var(v) => format!("var {} = {}", v.name, p.expr(&v.value, 0)?),
+        };
+        out.push(Value::from_safe_string(text));
+    }
+    Ok(out)
+}
+
+fn module_view(stack: &Stack, template: &Template, graph: &ResourceGraph) -> anyhow::Result<ModuleView> {
+    let p = Printer {
+        scope: Scope {
+            stack,
+            locals: &template.items,
+        },
+    };
+    Ok(ModuleView {
+        file: template.file.clone(),
+        comments: template.comments.clone(),
+        params: params(&p, &template.params)?,
+        items: items(&p, &template.items, graph)?,
+    })
 }
 
 impl View {
     fn new(stack: &Stack, graph: &ResourceGraph) -> anyhow::Result<View> {
         let p = Printer::new(stack);
-        let mut items = Vec::new();
-        for item in &stack.items {
-            let text = match item {
-                Item::Resource(r) => p.resource(r, graph).with_context(|| format!("printing {}", r.symbol))?,
-                Item::Var(v) => format!("var {} = {}", v.name, p.expr(&v.value, 0)?),
-            };
-            items.push(Value::from_safe_string(text));
-        }
         let outputs = stack
             .outputs
             .iter()
@@ -465,24 +551,20 @@ impl View {
         if rg.symbol.is_empty() {
             bail!("the resource group has no symbol");
         }
+        let mut modules = stack
+            .templates
+            .iter()
+            .map(|t| module_view(stack, t, graph))
+            .collect::<anyhow::Result<Vec<_>>>()?;
+        modules.sort_by(|a, b| a.file.cmp(&b.file));
         Ok(View {
             location: stack.location.clone(),
-            params: stack
-                .params
-                .iter()
-                .map(|param| {
-                    Ok(ParamView {
-                        name: param.name,
-                        ty: param.ty,
-                        default: Value::from_safe_string(p.node(&param.default, 0)?),
-                        description: param.description.clone(),
-                    })
-                })
-                .collect::<anyhow::Result<_>>()?,
+            params: params(&p, &stack.params)?,
             resource_group: Value::from_safe_string(p.resource(rg, graph)?),
             resource_group_symbol: rg.symbol.clone(),
-            items,
+            items: items(&p, &stack.items, graph)?,
             outputs,
+            modules,
         })
     }
 }
@@ -615,10 +697,12 @@ mod tests {
             .collect()
     }
 
-    /// The text of `resource <symbol> ...` up to its closing brace at column 0.
+    /// The text of `resource <symbol> ...` (or `module <symbol> ...`) up to its closing
+    /// brace at column 0.
     fn declaration<'a>(text: &'a str, sym: &str) -> &'a str {
         let start = text
             .find(&format!("\nresource {sym} "))
+            .or_else(|| text.find(&format!("\nmodule {sym} ")))
             .unwrap_or_else(|| panic!("{sym} declared"))
             + 1;
         let end = text[start..].find("\n}\n").expect("closing brace") + start;
@@ -629,10 +713,15 @@ mod tests {
     fn sample_stacks_render_clean_bicep() {
         for plan in [FunctionPlan::FC1, FunctionPlan::Y1, FunctionPlan::EP1] {
             let files = files(plan);
-            assert_eq!(
-                files.keys().collect::<Vec<_>>(),
-                ["bicep/main.bicep", "bicep/stack.bicep"]
-            );
+            let mut expected = vec![
+                "bicep/main.bicep",
+                "bicep/role_assignment_signalr.bicep",
+                "bicep/stack.bicep",
+            ];
+            if plan.is_flex() {
+                expected.insert(2, "bicep/role_assignment_storage_account.bicep");
+            }
+            assert_eq!(files.keys().collect::<Vec<_>>(), expected);
             for (path, text) in &files {
                 assert!(
                     text.ends_with("}\n") || text.ends_with('\n'),
@@ -731,6 +820,7 @@ mod tests {
                     assert!(
                         decl.contains(&format!("{dep_sym}."))
                             || decl.contains(&format!("parent: {dep_sym}\n"))
+                            || decl.contains(&format!("scope: {dep_sym}\n"))
                             || decl.contains(&format!("\n    {dep_sym}\n")),
                         "{} does not reference {}",
                         r.id.address(),
@@ -742,20 +832,53 @@ mod tests {
     }
 
     #[test]
-    fn role_assignments_have_deterministic_names_and_scope() {
-        let stack = &files(FunctionPlan::FC1)["bicep/stack.bicep"];
+    fn role_assignments_are_named_in_a_module_from_the_principal_id() {
+        let files = files(FunctionPlan::FC1);
+        let stack = &files["bicep/stack.bicep"];
         let decl = declaration(stack, "signalrServiceOwnerAssignment");
-        assert!(decl.contains(
-            "name: guid(signalR.id, functionApp.id, subscriptionResourceId('Microsoft.Authorization/roleDefinitions', '7e4f1700-ea5a-4f59-8f37-079cfe29dce3'))"
-        ));
-        assert!(decl.contains("\n  scope: signalR\n"));
-        assert!(decl.contains("principalType: 'ServicePrincipal'"));
-        assert_eq!(
-            stack
-                .matches("'Microsoft.Authorization/roleAssignments@2022-04-01'")
-                .count(),
-            4
+        assert!(decl.starts_with("module signalrServiceOwnerAssignment 'role_assignment_signalr.bicep' = {\n"));
+        assert!(decl.contains("\n  name: 'sigc-role-signalr-service-owner'\n"), "{decl}");
+        assert!(decl.contains("\n    scopeName: signalR.name\n"), "{decl}");
+        assert!(
+            decl.contains("\n    principalId: functionApp.identity.principalId\n"),
+            "{decl}"
         );
+        assert!(decl.contains(
+            "\n    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', '7e4f1700-ea5a-4f59-8f37-079cfe29dce3')\n"
+        ));
+        assert!(decl.contains("principalType: 'ServicePrincipal'"));
+        assert!(
+            !stack.contains("'Microsoft.Authorization/roleAssignments@"),
+            "only in the modules"
+        );
+        for (file, ty) in [
+            (
+                "bicep/role_assignment_signalr.bicep",
+                "'Microsoft.SignalRService/signalR@2024-03-01'",
+            ),
+            (
+                "bicep/role_assignment_storage_account.bicep",
+                "'Microsoft.Storage/storageAccounts@2025-08-01'",
+            ),
+        ] {
+            let module = &files[file];
+            assert!(
+                module.contains(&format!("resource scopeResource {ty} existing = {{\n")),
+                "{module}"
+            );
+            assert!(
+                module.contains(
+                    "  name: guid(scopeResource.id, principalId, roleDefinitionId)\n  scope: scopeResource\n"
+                ),
+                "{module}"
+            );
+            assert_eq!(
+                module
+                    .matches("'Microsoft.Authorization/roleAssignments@2022-04-01'")
+                    .count(),
+                1
+            );
+        }
     }
 
     #[test]

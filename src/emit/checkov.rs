@@ -200,6 +200,7 @@ fn table(resource: &Resource, graph: &ResourceGraph) -> Vec<(&'static [Target], 
         | Settings::SignalR(_)
         | Settings::SignalRNetworkAcl(_)
         | Settings::HostKey(_)
+        | Settings::DiagnosticSetting(_)
         | Settings::RoleAssignment(_) => Vec::new(),
     }
 }

@@ -169,6 +169,34 @@ pub fn lower(r: &Resolved) -> Result<ResourceGraph, Vec<GraphError>> {
                 .map(|(id, name, settings)| node(id, name, settings)),
         );
     }
+    if r.monitoring.diagnostic_settings.value {
+        // P16: the SignalR log flags and the Functions host only produce logs; a diagnostic
+        // setting is what stores them in the workspace. SignalR sends the category group
+        // `allLogs` (signalr-howto-diagnostic-logs); the function app `FunctionAppLogs`
+        // (functions-monitor-log-analytics).
+        for (source, category_groups, categories) in [
+            (LogSource::SignalR, vec!["allLogs".to_string()], vec![]),
+            (LogSource::FunctionApp, vec![], vec!["FunctionAppLogs".to_string()]),
+        ] {
+            let source_name = resources
+                .iter()
+                .find(|res| res.id == source.resource())
+                .map(|res| res.name.clone())
+                .unwrap_or_default();
+            resources.push(Resource {
+                id: ResId::diagnostic_setting(source),
+                name: format!("diag-{source_name}"),
+                // A diagnostic setting takes no tags.
+                tags: Tags::new(),
+                settings: Settings::DiagnosticSetting(DiagnosticSetting {
+                    source: source.resource(),
+                    workspace: ResId::LogAnalytics,
+                    category_groups,
+                    categories,
+                }),
+            });
+        }
+    }
     if r.signalr.upstream.wiring.value == "one-apply" {
         // The host writes its secrets to its storage: the key comes after every role
         // assignment that gives the app's identity access to that storage (facts P19).

@@ -189,6 +189,7 @@ pub fn dependencies(resource: &Resource) -> Vec<ResId> {
         Settings::SignalRCustomCertificate(c) => deps.extend([c.signalr, c.access]),
         Settings::SignalRCustomDomain(d) => deps.extend([d.signalr, d.certificate]),
         Settings::ExternalRoleAssignment(ra) => deps.push(ra.principal),
+        Settings::DiagnosticSetting(d) => deps.extend([d.source, d.workspace]),
     }
     deps
 }
@@ -272,7 +273,7 @@ mod tests {
 
     #[test]
     fn ids_order_as_addresses_do() {
-        use super::resource::Role;
+        use super::resource::{LogSource, Role};
         let replica = |k: &str| ResId::keyed(Kind::SignalR, Key::new(k).unwrap());
         let mut ids = vec![
             ResId::ResourceGroup,
@@ -294,6 +295,8 @@ mod tests {
             replica("westus2"),
             replica("a"),
             replica("z_1"),
+            ResId::diagnostic_setting(LogSource::FunctionApp),
+            ResId::diagnostic_setting(LogSource::SignalR),
         ];
         ids.sort_by_key(|id| id.address());
         let by_address = ids.clone();

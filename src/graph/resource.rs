@@ -58,6 +58,33 @@ impl Role {
     }
 }
 
+/// The resource whose logs a diagnostic setting sends to the workspace (P16).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub enum LogSource {
+    FunctionApp,
+    SignalR,
+}
+
+impl LogSource {
+    /// snake_case label used in addresses and Terraform/Bicep symbol names.
+    pub const fn label(self) -> &'static str {
+        match self {
+            LogSource::FunctionApp => "function_app",
+            LogSource::SignalR => "signalr",
+        }
+    }
+
+    pub const ALL: [LogSource; 2] = [LogSource::FunctionApp, LogSource::SignalR];
+
+    /// The graph resource the logs come from.
+    pub fn resource(self) -> ResId {
+        match self {
+            LogSource::FunctionApp => ResId::FunctionApp,
+            LogSource::SignalR => ResId::SignalR,
+        }
+    }
+}
+
 /// The kind part of a resource's identity: which Azure resource it is, before the key
 /// says which instance. Ordered as its [`Kind::as_str`] spelling orders, so ids sort as
 /// their addresses do.
@@ -90,6 +117,8 @@ pub enum Kind {
     SignalRCustomDomain,
     /// The resource group's management lock.
     ManagementLock,
+    /// A diagnostic setting on one resource, to the Log Analytics workspace (P16).
+    DiagnosticSetting,
 }
 
 impl Kind {
@@ -116,6 +145,7 @@ impl Kind {
             Kind::SignalRCustomCertificate => "signalr_custom_certificate",
             Kind::SignalRCustomDomain => "signalr_custom_domain",
             Kind::ManagementLock => "management_lock",
+            Kind::DiagnosticSetting => "diagnostic_setting",
         }
     }
 }
@@ -312,6 +342,11 @@ impl ResId {
         ResId::keyed(Kind::RoleAssignment, Key::from_static(role.label()))
     }
 
+    /// The diagnostic setting of a log source, keyed by the source.
+    pub const fn diagnostic_setting(source: LogSource) -> ResId {
+        ResId::keyed(Kind::DiagnosticSetting, Key::from_static(source.label()))
+    }
+
     /// Stable, target-neutral address, e.g. `signalr.main`.
     pub fn address(self) -> String {
         format!("{}.{}", self.kind.as_str(), self.key)
@@ -374,6 +409,7 @@ pub enum Settings {
     /// A role on a resource outside the stack (the custom domain's Key Vault).
     ExternalRoleAssignment(ExternalRoleAssignment),
     ManagementLock(ManagementLock),
+    DiagnosticSetting(DiagnosticSetting),
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -728,6 +764,23 @@ pub struct RoleAssignment {
     pub principal_type: String,
 }
 
+/// A diagnostic setting that sends one resource's logs to the Log Analytics workspace
+/// (P16: the SignalR log flags only produce logs; nothing is stored without a setting).
+/// ARM `Microsoft.Insights/diagnosticSettings`, an extension resource on the source;
+/// azurerm `azurerm_monitor_diagnostic_setting`. Source:
+/// learn.microsoft.com/azure/azure-signalr/signalr-howto-diagnostic-logs,
+/// learn.microsoft.com/azure/azure-functions/functions-monitor-log-analytics.
+#[derive(Clone, Debug, Serialize)]
+pub struct DiagnosticSetting {
+    /// The resource whose logs are sent.
+    pub source: ResId,
+    pub workspace: ResId,
+    /// Category groups sent (`allLogs` for SignalR).
+    pub category_groups: Vec<String>,
+    /// Single categories sent (`FunctionAppLogs` for the function app).
+    pub categories: Vec<String>,
+}
+
 impl Resource {
     /// The Azure resource type, as ARM names it (the same in every target).
     pub fn azure_type(&self) -> &'static str {
@@ -754,6 +807,7 @@ impl Resource {
             Settings::SignalRCustomCertificate(_) => "Microsoft.SignalRService/signalR/customCertificates",
             Settings::SignalRCustomDomain(_) => "Microsoft.SignalRService/signalR/customDomains",
             Settings::ManagementLock(_) => "Microsoft.Authorization/locks",
+            Settings::DiagnosticSetting(_) => "Microsoft.Insights/diagnosticSettings",
         }
     }
 

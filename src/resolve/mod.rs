@@ -207,6 +207,8 @@ pub struct Storage {
 pub struct Monitoring {
     pub retention_days: Setting<u32>,
     pub daily_quota_gb: Setting<f64>,
+    /// Diagnostic settings to the workspace (P16).
+    pub diagnostic_settings: Setting<bool>,
 }
 
 #[derive(Clone, Debug)]
@@ -407,6 +409,7 @@ pub fn resolve(env: &Env) -> Result<Resolved, Vec<Diagnostic>> {
     let monitoring = Monitoring {
         retention_days: pick(&mo.and_then(|t| t.retention_days.clone()), 30, &mo_span),
         daily_quota_gb: pick(&mo.and_then(|t| t.daily_quota_gb.clone()), 0.0, &mo_span),
+        diagnostic_settings: pick(&mo.and_then(|t| t.diagnostic_settings.clone()), true, &mo_span),
     };
 
     let net_span = span_of(&env.network, &(0..0));

@@ -41,6 +41,10 @@ const SCHEMA_FILES: &[(&str, &str)] = &[
         include_str!("../../schemas/arm/2020-02-02/Microsoft.Insights.Application.json"),
     ),
     (
+        "2021-05-01-preview/Microsoft.Insights.json",
+        include_str!("../../schemas/arm/2021-05-01-preview/Microsoft.Insights.json"),
+    ),
+    (
         "2022-04-01/Microsoft.Authorization.json",
         include_str!("../../schemas/arm/2022-04-01/Microsoft.Authorization.json"),
     ),

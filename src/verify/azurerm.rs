@@ -36,6 +36,10 @@ const FILES: &[(&str, &str)] = &[
         include_str!("../../schemas/azurerm/azurerm_log_analytics_workspace.json"),
     ),
     (
+        "azurerm_monitor_diagnostic_setting",
+        include_str!("../../schemas/azurerm/azurerm_monitor_diagnostic_setting.json"),
+    ),
+    (
         "azurerm_resource_group",
         include_str!("../../schemas/azurerm/azurerm_resource_group.json"),
     ),
@@ -780,6 +784,14 @@ resource "azurerm_signalr_service_network_acl" "main" {
   signalr_service_id = "x"
 }
 
+resource "azurerm_monitor_diagnostic_setting" "signalr" {
+  name                       = "diag"
+  log_analytics_workspace_id = "x"
+  enabled_log {
+    category_groups = "allLogs"
+  }
+}
+
 resource "azurerm_nope" "main" {}
 "#,
         );
@@ -795,6 +807,8 @@ resource "azurerm_nope" "main" {}
             "`azurerm_signalr_service_network_acl.main`: missing required attribute `signalr_service_id`",
             "`azurerm_signalr_service_network_acl.main`: block `public_network` is required at least 1 time(s), found 0",
             "`azurerm_signalr_service_network_acl.main`: declared more than once",
+            "`azurerm_monitor_diagnostic_setting.signalr`: missing required attribute `target_resource_id`",
+            "`azurerm_monitor_diagnostic_setting.signalr`: unknown attribute `enabled_log.category_groups`",
             "`azurerm_nope.main`: no azurerm schema for `azurerm_nope` in schemas/azurerm/",
         ];
         for e in expect {

@@ -39,6 +39,7 @@ pub fn tf_type(resource: &Resource) -> &'static str {
         Settings::SignalRCustomDomain(_) => "azurerm_signalr_service_custom_domain",
         Settings::ExternalRoleAssignment(_) => "azurerm_role_assignment",
         Settings::ManagementLock(_) => "azurerm_management_lock",
+        Settings::DiagnosticSetting(_) => "azurerm_monitor_diagnostic_setting",
     }
 }
 
@@ -190,6 +191,27 @@ pub fn resource_block(graph: &ResourceGraph, resource: &Resource) -> anyhow::Res
         Settings::SignalRCustomDomain(d) => custom_domain(graph, resource, d).with_context(what)?,
         Settings::ExternalRoleAssignment(ra) => external_role_assignment(graph, resource, ra).with_context(what)?,
         Settings::ManagementLock(l) => management_lock(graph, resource, l).with_context(what)?,
+        Settings::DiagnosticSetting(d) => {
+            let mut b = start(resource)
+                .add_attribute(("name", lit(&resource.name)))
+                .add_attribute(("target_resource_id", attr(graph, d.source, &["id"])?))
+                .add_attribute(("log_analytics_workspace_id", attr(graph, d.workspace, &["id"])?));
+            for group in &d.category_groups {
+                b = b.add_block(
+                    Block::builder("enabled_log")
+                        .add_attribute(("category_group", lit(group)))
+                        .build(),
+                );
+            }
+            for category in &d.categories {
+                b = b.add_block(
+                    Block::builder("enabled_log")
+                        .add_attribute(("category", lit(category)))
+                        .build(),
+                );
+            }
+            b.build()
+        }
     };
     Ok(block)
 }
