@@ -393,7 +393,7 @@ fn arm_and_bicep_declare_the_same_private_stack() {
 }
 
 #[test]
-fn arm_refuses_the_cross_group_vault_grant_with_a_clear_message() {
+fn arm_and_bicep_grant_the_vault_in_its_own_resource_group() {
     let domain = with(
         PRIVATE,
         r#"
@@ -403,9 +403,52 @@ certificate_secret_id = "https://kv-contoso.vault.azure.net/secrets/realtime-cer
 key_vault_id = "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-kv/providers/Microsoft.KeyVault/vaults/kv-contoso"
 "#,
     );
-    let (ws, rc, err) = build(&domain, &["arm"]);
-    assert_ne!(rc, 0);
-    assert_ne!(rc, 101, "no panic: {err}");
-    assert!(err.contains("--target terraform"), "{err}");
-    assert!(!ws.path().join("out").join("prodprivate").join("arm").exists());
+    let (ws, rc, err) = build(&domain, &["arm", "bicep"]);
+    assert_eq!(rc, 0, "{err}");
+    let dir = env_dir(&ws);
+    let template: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(dir.join("arm/azuredeploy.json")).unwrap()).unwrap();
+    let inner = template["resources"][1]["properties"]["template"]["resources"]
+        .as_array()
+        .unwrap()
+        .clone();
+    let grant = inner
+        .iter()
+        .find(|r| r["name"] == "sigc-role-key-vault-secrets-user")
+        .expect("the vault grant is a nested deployment");
+    assert_eq!(grant["type"], "Microsoft.Resources/deployments");
+    assert_eq!(grant["resourceGroup"], "rg-kv");
+    assert_eq!(grant["subscriptionId"], "00000000-0000-0000-0000-000000000000");
+    let text = grant.to_string();
+    assert!(
+        text.contains("4633458b-17de-408a-b874-0445c86b69e6"),
+        "Key Vault Secrets User"
+    );
+    assert!(text.contains("kv-contoso"));
+    let cert = inner
+        .iter()
+        .find(|r| r["type"] == "Microsoft.SignalRService/signalR/customCertificates")
+        .unwrap();
+    assert_eq!(
+        cert["properties"]["keyVaultBaseUri"],
+        "https://kv-contoso.vault.azure.net/"
+    );
+    assert_eq!(cert["properties"]["keyVaultSecretName"], "realtime-cert");
+    let after = cert["dependsOn"].to_string();
+    assert!(
+        after.contains("'rg-kv'") && after.contains("sigc-role-key-vault-secrets-user"),
+        "{after}"
+    );
+    let domain_res = inner
+        .iter()
+        .find(|r| r["type"] == "Microsoft.SignalRService/signalR/customDomains")
+        .unwrap();
+    assert_eq!(domain_res["properties"]["domainName"], "realtime.example.com");
+
+    let bicep = fs::read_to_string(dir.join("bicep/stack.bicep")).unwrap();
+    assert!(
+        bicep.contains("scope: resourceGroup('00000000-0000-0000-0000-000000000000', 'rg-kv')"),
+        "{bicep}"
+    );
+    assert!(dir.join("bicep/role_assignment_key_vault.bicep").exists());
 }

@@ -59,10 +59,10 @@ use anyhow::{bail, Context, Result};
 
 use super::CONTRACT_OUTPUTS;
 use crate::graph::{
-    AppInsights, CustomCertificate, CustomDomain, DiagnosticSetting, FunctionApp, HostKey, Kind, LogAnalytics,
-    LogSource, ManagementLock, NetworkAcl, PrivateDnsZoneLink, PrivateEndpoint, ResId, Resource as GraphResource,
-    ResourceGraph, RoleAssignment, ServicePlan, Settings, SignalR, SignalRReplica, Storage, StorageAuth, Subnet,
-    Upstream, UpstreamAuth, VirtualNetwork,
+    AppInsights, CustomCertificate, CustomDomain, DiagnosticSetting, ExternalRoleAssignment, FunctionApp, HostKey,
+    Kind, LogAnalytics, LogSource, ManagementLock, NetworkAcl, PrivateDnsZoneLink, PrivateEndpoint, ResId,
+    Resource as GraphResource, ResourceGraph, RoleAssignment, ServicePlan, Settings, SignalR, SignalRReplica, Storage,
+    StorageAuth, Subnet, Upstream, UpstreamAuth, VirtualNetwork,
 };
 
 /// API versions: the newest stable of each type in schemas/arm (see its README).
@@ -248,6 +248,9 @@ pub struct ModuleCall {
     /// read the deployment's state (`reference()`, `listKeys()`, parameters) and writes
     /// the rest into its copy of the template; Bicep passes them all.
     pub params: Vec<(&'static str, Expr)>,
+    /// Another resource group to deploy into, `(subscription id, group)`: a role on a
+    /// resource outside the stack (the custom domain's Key Vault). `None`: the stack's group.
+    pub target: Option<(String, String)>,
 }
 
 /// A reusable template: its own parameters and declarations (which reference each other
@@ -705,13 +708,9 @@ pub fn lower(graph: &ResourceGraph) -> Result<Stack> {
             Settings::SignalRCustomCertificate(c) => custom_certificate(resource, c),
             Settings::SignalRCustomDomain(d) => custom_domain(resource, d),
             Settings::ManagementLock(l) => management_lock(resource, l),
-            // A role on a vault in another resource group needs a nested deployment there,
-            // which this lowering does not write yet: the Terraform targets grant it.
-            Settings::ExternalRoleAssignment(ra) => bail!(
-                "the ARM and Bicep targets cannot yet grant `{}` on `{}` (a resource outside the stack's resource group): build `[signalr.custom_domain]` with --target terraform",
-                ra.role.display_name(),
-                ra.scope_id
-            ),
+            Settings::ExternalRoleAssignment(ra) => {
+                external_role_assignment(resource, ra, &mut templates).with_context(context)?
+            }
         };
         let own = r.key;
         for dep in graph.depends_on(resource.id) {
@@ -1402,6 +1401,7 @@ fn role_assignment(
             ),
             (PRINCIPAL_TYPE, Expr::str(&ra.principal_type)),
         ],
+        target: None,
     });
     r.comments = vec![
         format!(
@@ -1411,6 +1411,71 @@ fn role_assignment(
             symbol(ra.scope)
         ),
         format!("{file}: the assignment's name is computed there from the principal id (P17)."),
+    ];
+    Ok(r)
+}
+
+/// The API version of the Key Vault the custom domain's grant is scoped to (referenced only).
+pub const KEY_VAULT_API: &str = "2023-07-01";
+
+/// A role on a resource outside the stack's resource group (the custom domain's Key
+/// Vault): the same role-assignment template, deployed as a module into that resource's
+/// own subscription and group (ARM `subscriptionId`/`resourceGroup` on the nested
+/// deployment, Bicep `scope: resourceGroup(...)`).
+fn external_role_assignment(
+    resource: &GraphResource,
+    ra: &ExternalRoleAssignment,
+    templates: &mut Vec<Template>,
+) -> Result<Resource> {
+    let parts: Vec<&str> = ra.scope_id.trim_matches('/').split('/').collect();
+    let (subscription, group, name) = match parts.as_slice() {
+        ["subscriptions", sub, "resourceGroups", rg, "providers", ns, "vaults", name]
+            if ns.eq_ignore_ascii_case("Microsoft.KeyVault") =>
+        {
+            (sub.to_string(), rg.to_string(), name.to_string())
+        }
+        _ => bail!("`{}` is not a Key Vault resource ID", ra.scope_id),
+    };
+    let file = "role_assignment_key_vault.bicep".to_string();
+    let template = match templates.iter().position(|t| t.file == file) {
+        Some(i) => i,
+        None => {
+            templates.push(role_template(file.clone(), "Microsoft.KeyVault/vaults", KEY_VAULT_API));
+            templates.len() - 1
+        }
+    };
+    let mut r = Resource::new(
+        Ref::Node(resource.id),
+        "Microsoft.Resources/deployments",
+        RESOURCES_API,
+        ResName::Top(format!("sigc-role-{}", ra.role.label().replace('_', "-"))),
+    );
+    r.module = Some(ModuleCall {
+        template,
+        params: vec![
+            (SCOPE_NAME, Expr::str(&name)),
+            (PRINCIPAL_ID, Expr::PrincipalId(Ref::Node(ra.principal))),
+            (
+                ROLE_DEFINITION_ID,
+                Expr::Call(
+                    "subscriptionResourceId",
+                    vec![
+                        Expr::str("Microsoft.Authorization/roleDefinitions"),
+                        Expr::str(&ra.role_definition_id),
+                    ],
+                ),
+            ),
+            (PRINCIPAL_TYPE, Expr::str(&ra.principal_type)),
+        ],
+        target: Some((subscription, group.clone())),
+    });
+    r.comments = vec![
+        format!(
+            "Grants '{}' to the identity of {} on the Key Vault `{name}`, in its own group `{group}`.",
+            ra.role.display_name(),
+            symbol(ra.principal)
+        ),
+        "SignalR reads the custom domain's certificate with it.".into(),
     ];
     Ok(r)
 }

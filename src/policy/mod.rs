@@ -206,6 +206,7 @@ static RULES: &[Rule] = &[
     network::subnets_overlap::RULE,
     security::function_https_disabled::RULE,
     security::function_tls_below_1_2::RULE,
+    security::read_only_lock::RULE,
     security::resource_group_unlocked::RULE,
     security::signalr_identity_missing::RULE,
     security::signalr_local_auth::RULE,

@@ -19,8 +19,8 @@ declare_rule! {
     /// ```
     ///
     /// ## How to fix
-    /// Set `lock = "CanNotDelete"` (or `"ReadOnly"`, which also blocks changes and key
-    /// listing, so it suits few stacks). Remove the lock before a deliberate teardown.
+    /// Set `lock = "CanNotDelete"` (`"ReadOnly"` also blocks the key listing this stack's
+    /// deployments make: `security/read-only-lock`). Remove the lock before a deliberate teardown.
     ///
     /// ## Source
     /// https://learn.microsoft.com/en-us/azure/azure-resource-manager/management/lock-resources
