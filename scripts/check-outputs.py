@@ -12,7 +12,8 @@ Checks, per environment and per folder that exists:
   hcl2-parse        python-hcl2 `hcl2.load` on every terraform/**/*.tf
   json-parse        every terraform-json/ and arm/ *.json is a JSON object
   pycep-parse       pycep-parser `BicepParser().parse` on every bicep/**/*.bicep
-  functions-compile every functions/**/*.py compiles, every functions/**/*.json parses
+  functions-compile every functions/**/*.py of a Python app compiles, every functions/**/*.json parses
+                    (the apps are loaded with the real SDKs by scripts/check-functions.py)
   checkov-<fw>      checkov --framework terraform / arm / bicep: any failed check, any file checkov
                     could not parse, or a folder it found nothing to check in, fails. Skips written in
                     the output (`#checkov:skip=ID:why` in HCL, `// checkov:skip=ID:why` in Bicep, resource
@@ -369,7 +370,11 @@ def main(argv: list[str]) -> int:
                 report.record(f"pycep-parse {env.label}", parse_each(env, bicep, load_bicep, ".bicep"))
             if "functions" in env.dirs:
                 folder = env.path / "functions"
-                problems = parse_each(env, files(folder, "*.py"), compile_python, ".py")
+                # A Python app has .py files; a Node.js app has none (scripts/check-functions.py
+                # compiles and loads it with the real SDK).
+                problems = []
+                if (folder / "function_app.py").exists() or not (folder / "package.json").exists():
+                    problems = parse_each(env, files(folder, "*.py"), compile_python, ".py")
                 problems += parse_each(env, files(folder, "*.json"), load_json_object, ".json")
                 report.record(f"functions-compile {env.label}", problems)
 

@@ -103,6 +103,17 @@ pub struct Tags {
 #[derive(Debug, Deserialize)]
 pub struct Functions {
     pub python_versions: BTreeMap<String, Vec<String>>,
+    pub node_versions: BTreeMap<String, Vec<String>>,
+    /// Runtime -> version -> the date (`YYYY-MM-DD` or `YYYY-MM`) its support ends.
+    pub end_of_support: BTreeMap<String, BTreeMap<String, String>>,
+    /// The day `end_of_support` was checked; versions that ended before it are past support.
+    pub end_of_support_checked_on: String,
+    /// Runtime (`python`, `node`) -> its default `runtime_version`.
+    pub default_versions: BTreeMap<String, String>,
+    /// Runtime -> the languages it runs, the default first.
+    pub languages: BTreeMap<String, Vec<String>>,
+    /// Runtime -> the stack name of `linuxFxVersion`.
+    pub linux_fx_stacks: BTreeMap<String, String>,
     pub y1_retirement: String,
     pub flex_instance_memory_mb: Vec<u32>,
     pub flex_instance_memory_default_mb: u32,
@@ -113,6 +124,22 @@ pub struct Functions {
     pub host_id_max_length: usize,
     pub flex_deprecated_settings: Vec<String>,
     pub source: Vec<String>,
+}
+
+impl Functions {
+    /// Plan -> the versions `runtime` runs there, if sigc knows the runtime.
+    pub fn runtime_versions(&self, runtime: &str) -> Option<&BTreeMap<String, Vec<String>>> {
+        match runtime {
+            "python" => Some(&self.python_versions),
+            "node" => Some(&self.node_versions),
+            _ => None,
+        }
+    }
+
+    /// The versions `runtime` runs on `plan`, if sigc knows the pair.
+    pub fn versions(&self, runtime: &str, plan: &str) -> Option<&[String]> {
+        self.runtime_versions(runtime)?.get(plan).map(Vec::as_slice)
+    }
 }
 
 /// What an origin in a CORS list may look like (`[cors]`).
@@ -243,6 +270,48 @@ pub fn limits() -> &'static Limits {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The plan/runtime matrix is complete: every runtime has a default version that
+    /// every plan runs, its languages, a `linuxFxVersion` stack name, and every value
+    /// is one the ENV.toml schema accepts.
+    #[test]
+    fn the_runtime_matrix_is_complete_and_matches_the_schema() {
+        let f = &limits().functions;
+        let schema: serde_json::Value = serde_json::from_str(crate::parse::schema::ENV_SCHEMA).unwrap();
+        let props = &schema["properties"]["functions"]["properties"];
+        let enum_of = |key: &str| -> Vec<String> {
+            props[key]["enum"]
+                .as_array()
+                .unwrap_or_else(|| panic!("{key} has an enum"))
+                .iter()
+                .map(|v| v.as_str().unwrap().to_string())
+                .collect()
+        };
+        let plans = enum_of("plan");
+        let runtimes = enum_of("runtime");
+        assert_eq!(f.languages.keys().cloned().collect::<Vec<_>>(), {
+            let mut r = runtimes.clone();
+            r.sort();
+            r
+        });
+        for runtime in &runtimes {
+            let default = &f.default_versions[runtime];
+            assert!(f.linux_fx_stacks.contains_key(runtime), "{runtime}");
+            for l in &f.languages[runtime] {
+                assert!(enum_of("language").contains(l), "{runtime}: {l}");
+            }
+            for plan in &plans {
+                let versions = f
+                    .versions(runtime, plan)
+                    .unwrap_or_else(|| panic!("{runtime} on {plan}"));
+                assert!(versions.contains(default), "{runtime} {default} on {plan}");
+                for v in versions {
+                    assert!(enum_of("runtime_version").contains(v), "{runtime} {v}");
+                }
+            }
+        }
+        assert_eq!(f.versions("node", "Y1").unwrap(), ["20", "22"]);
+    }
 
     #[test]
     fn limits_parse_and_hold_the_facts() {

@@ -153,6 +153,7 @@ pub struct Functions {
     pub plan: Option<S<String>>,
     pub runtime: Option<S<String>>,
     pub runtime_version: Option<S<String>>,
+    pub language: Option<S<String>>,
     pub https_only: Option<S<bool>>,
     pub min_tls_version: Option<S<String>>,
     pub cors_allowed_origins: Option<S<Vec<S<String>>>>,

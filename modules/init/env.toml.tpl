@@ -21,4 +21,5 @@ allowed_origins = ["https://app.example.com"]
 
 [functions]
 plan = "FC1"                # FC1 (Flex Consumption) | Y1 | EP1 | EP2 | EP3
-runtime_version = "3.12"
+runtime = "python"          # "python" | "node" (then language = "typescript" | "javascript")
+runtime_version = "3.12"    # node: "20" | "22"

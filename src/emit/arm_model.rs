@@ -882,14 +882,6 @@ fn storage_connection_string(storage: Ref) -> Expr {
     )
 }
 
-/// The stack name in `linuxFxVersion` (`Python|3.12`).
-fn stack_name(runtime: &str) -> String {
-    match runtime {
-        "python" => "Python".to_string(),
-        other => other.to_string(),
-    }
-}
-
 fn function_app(graph: &ResourceGraph, resource: &GraphResource, f: &FunctionApp) -> Result<Resource> {
     let storage = Ref::Node(f.storage);
     // One list with every setting, sorted by name: a later PUT of appSettings replaces
@@ -926,11 +918,9 @@ fn function_app(graph: &ResourceGraph, resource: &GraphResource, f: &FunctionApp
 
     let mut site_config = Vec::new();
     let mut put = |k: &str, v: Node| site_config.push((k.to_string(), v));
-    if f.flex.is_none() {
-        put(
-            "linuxFxVersion",
-            Node::Str(format!("{}|{}", stack_name(&f.runtime), f.runtime_version)),
-        );
+    // The graph's value (main d32ba15: `Node|22`, `Python|3.12`); Flex has none.
+    if let Some(fx) = &f.linux_fx_version {
+        put("linuxFxVersion", Node::str(fx));
     }
     put("minTlsVersion", Node::str(&f.min_tls_version));
     put("scmMinTlsVersion", Node::str(&f.scm_min_tls_version));

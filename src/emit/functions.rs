@@ -1,10 +1,13 @@
-//! Functions target: the Python app the stack runs (`functions/function_app.py`,
-//! `host.json`, `requirements.txt`), from the minijinja templates in
-//! `modules/functions/`.
+//! Functions target: the app the stack runs, in the language the graph carries:
+//! Python (`functions/function_app.py`, `host.json`, `requirements.txt`) or Node.js
+//! v4 in TypeScript or JavaScript (`functions/package.json`, `host.json`,
+//! `src/functions/http.*`, `src/functions/hubs.*`, and `tsconfig.json` for
+//! TypeScript), from the minijinja templates in `modules/functions/`.
 //!
-//! Hub names are user strings: they reach Python only as literals made by
-//! [`py_str`], and each hub's trigger function gets a name derived by
-//! [`function_names`] (sanitised, unique, deterministic).
+//! Hub names are user strings: they reach the code only as literals made by
+//! [`py_str`] (Python) or [`js_str`] (TypeScript and JavaScript), and each hub's
+//! trigger functions get names derived by [`function_names`] (sanitised, unique,
+//! deterministic). The same functions exist in every language.
 
 use std::collections::BTreeSet;
 use std::fmt::Write as _;
@@ -18,46 +21,105 @@ use serde::Serialize;
 use super::templates::is_identifier;
 use super::Artifact;
 use crate::graph::ResourceGraph;
+use crate::graph::SIGNALR_TRIGGERS;
 
-/// Templates in `modules/functions/`, with the file each one renders.
-const TEMPLATES: &[(&str, &str, &str)] = &[
-    (
-        "functions/function_app.py.j2",
-        "functions/function_app.py",
-        include_str!("../../modules/functions/function_app.py.j2"),
-    ),
-    (
-        "functions/host.json.j2",
-        "functions/host.json",
-        include_str!("../../modules/functions/host.json.j2"),
-    ),
-    (
-        "functions/requirements.txt.j2",
-        "functions/requirements.txt",
-        include_str!("../../modules/functions/requirements.txt.j2"),
-    ),
+/// One template of `modules/functions/`: its name, the file it renders, its source
+/// and the languages whose app has that file.
+struct Template {
+    name: &'static str,
+    path: &'static str,
+    source: &'static str,
+    languages: &'static [&'static str],
+}
+
+const PY: &[&str] = &["python"];
+const TS: &[&str] = &["typescript"];
+const JS: &[&str] = &["javascript"];
+const NODE: &[&str] = &["typescript", "javascript"];
+
+/// Every template, in the order of the files it writes.
+const TEMPLATES: &[Template] = &[
+    Template {
+        name: "functions/function_app.py.j2",
+        path: "functions/function_app.py",
+        source: include_str!("../../modules/functions/function_app.py.j2"),
+        languages: PY,
+    },
+    Template {
+        name: "functions/host.json.j2",
+        path: "functions/host.json",
+        source: include_str!("../../modules/functions/host.json.j2"),
+        languages: &["python", "typescript", "javascript"],
+    },
+    Template {
+        name: "functions/node/package.json.j2",
+        path: "functions/package.json",
+        source: include_str!("../../modules/functions/node/package.json.j2"),
+        languages: NODE,
+    },
+    Template {
+        name: "functions/requirements.txt.j2",
+        path: "functions/requirements.txt",
+        source: include_str!("../../modules/functions/requirements.txt.j2"),
+        languages: PY,
+    },
+    Template {
+        name: "functions/node/http.js.j2",
+        path: "functions/src/functions/http.js",
+        source: include_str!("../../modules/functions/node/http.js.j2"),
+        languages: JS,
+    },
+    Template {
+        name: "functions/node/http.ts.j2",
+        path: "functions/src/functions/http.ts",
+        source: include_str!("../../modules/functions/node/http.ts.j2"),
+        languages: TS,
+    },
+    Template {
+        name: "functions/node/hubs.js.j2",
+        path: "functions/src/functions/hubs.js",
+        source: include_str!("../../modules/functions/node/hubs.js.j2"),
+        languages: JS,
+    },
+    Template {
+        name: "functions/node/hubs.ts.j2",
+        path: "functions/src/functions/hubs.ts",
+        source: include_str!("../../modules/functions/node/hubs.ts.j2"),
+        languages: TS,
+    },
+    Template {
+        name: "functions/node/tsconfig.json.j2",
+        path: "functions/tsconfig.json",
+        source: include_str!("../../modules/functions/node/tsconfig.json.j2"),
+        languages: TS,
+    },
 ];
+
+/// The suffixes of the trigger functions every hub gets (`on_<hub>_message`, ...), in
+/// the order of [`SIGNALR_TRIGGERS`], whose (category, event) the templates write.
+pub const TRIGGER_SUFFIXES: [&str; 3] = [SIGNALR_TRIGGERS[0].0, SIGNALR_TRIGGERS[1].0, SIGNALR_TRIGGERS[2].0];
 
 /// Longest hub-derived part of a function name (Functions allows 128 characters).
 const MAX_SLUG: usize = 64;
 
-/// Emits the Python Functions app that serves the stack's hubs.
+/// Emits the Functions app that serves the stack's hubs, in the app's language.
 pub fn emit(graph: &ResourceGraph) -> anyhow::Result<Vec<Artifact>> {
     let (_, app) = graph.function_app();
-    render(&View::new(&app.hubs)?)
+    render(&View::new(&app.hubs, &app.language, &app.runtime_version)?)
 }
 
 fn render(view: &View) -> anyhow::Result<Vec<Artifact>> {
     let env = environment()?;
     TEMPLATES
         .iter()
-        .map(|(template, path, _)| {
+        .filter(|t| t.languages.contains(&view.language.as_str()))
+        .map(|t| {
             let text = env
-                .get_template(template)
-                .and_then(|t| t.render(view))
+                .get_template(t.name)
+                .and_then(|template| template.render(view))
                 .map_err(|e| anyhow::anyhow!("{e:#}"))
-                .with_context(|| format!("rendering {path}"))?;
-            Ok(Artifact::new(*path, text))
+                .with_context(|| format!("rendering {}", t.path))?;
+            Ok(Artifact::new(t.path, text))
         })
         .collect()
 }
@@ -69,9 +131,10 @@ fn environment() -> anyhow::Result<&'static Environment<'static>> {
         let mut env = super::templates::strict_environment();
         env.set_formatter(format_value);
         env.add_filter("py_str", |s: &str| Value::from_safe_string(py_str(s)));
-        for (name, _, source) in TEMPLATES {
-            env.add_template(name, source)
-                .map_err(|e| format!("template {name}: {e:#}"))?;
+        env.add_filter("js_str", |s: &str| Value::from_safe_string(js_str(s)));
+        for t in TEMPLATES {
+            env.add_template(t.name, t.source)
+                .map_err(|e| format!("template {}: {e:#}", t.name))?;
         }
         Ok(env)
     })
@@ -91,7 +154,7 @@ fn format_value(out: &mut Output, _state: &State, value: &Value) -> Result<(), E
     if !ok {
         return Err(Error::new(
             ErrorKind::InvalidOperation,
-            format!("{value:?} is not Python code: pass it through py_str"),
+            format!("{value:?} is not code: pass it through py_str or js_str"),
         ));
     }
     out.write_str(&value.to_string()).map_err(Error::from)
@@ -125,15 +188,42 @@ pub fn py_str(s: &str) -> String {
     out
 }
 
+/// Quotes `s` as a JavaScript (and TypeScript) string literal (`'...'`), the one place
+/// a user string becomes JS/TS code. Backslash, both quotes, control characters, line
+/// separators and invisible bidirectional/zero-width characters are escaped, so the
+/// literal is one line that reads as what it is.
+pub fn js_str(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('\'');
+    for c in s.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '\'' => out.push_str("\\'"),
+            '"' => out.push_str("\\\""),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if c.is_control() || is_invisible(c) => {
+                let _ = write!(out, "\\u{{{:04x}}}", u32::from(c));
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('\'');
+    out
+}
+
 /// Characters that render as nothing or reorder text ("Trojan Source", CVE-2021-42574).
 fn is_invisible(c: char) -> bool {
     matches!(c, '\u{200B}'..='\u{200F}' | '\u{2028}'..='\u{202E}' | '\u{2060}'..='\u{2069}' | '\u{FEFF}')
 }
 
-/// One Python function name per hub, in hub order: `on_<slug>_message`, where the
-/// slug is the hub name lower-cased with every run of other characters than ASCII
-/// letters and digits turned into one `_`. A name already taken gets `_2`, `_3`, ...
-/// after the slug, so the result depends only on the list.
+/// The base name of each hub's trigger functions, in hub order: `on_<slug>`, where
+/// the slug is the hub name lower-cased with every run of other characters than
+/// ASCII letters and digits turned into one `_`. Each hub's functions are the base
+/// plus `_` and one of [`TRIGGER_SUFFIXES`]; when one of those names is already
+/// taken, the base gets `_2`, `_3`, ... after the slug, so the result depends only on
+/// the list and every function name is unique.
 pub fn function_names(hubs: &[String]) -> Vec<String> {
     let mut taken = BTreeSet::new();
     hubs.iter()
@@ -153,13 +243,16 @@ pub fn function_names(hubs: &[String]) -> Vec<String> {
             } else {
                 slug.trim_end_matches('_').to_string()
             };
-            let mut name = format!("on_{slug}_message");
+            let mut base = format!("on_{slug}");
             let mut n = 2;
-            while !taken.insert(name.clone()) {
-                name = format!("on_{slug}_{n}_message");
+            while TRIGGER_SUFFIXES.iter().any(|s| taken.contains(&format!("{base}_{s}"))) {
+                base = format!("on_{slug}_{n}");
                 n += 1;
             }
-            name
+            for s in TRIGGER_SUFFIXES {
+                taken.insert(format!("{base}_{s}"));
+            }
+            base
         })
         .collect()
 }
@@ -168,6 +261,11 @@ pub fn function_names(hubs: &[String]) -> Vec<String> {
 struct View {
     /// Distinct hubs (case-insensitively, as the SignalR extension routes them), in order.
     hubs: Vec<Hub>,
+    /// `python`, `typescript` or `javascript`.
+    language: String,
+    typescript: bool,
+    /// The Node.js major version (`@types/node`); 0 for Python.
+    node_major: u32,
 }
 
 #[derive(Serialize)]
@@ -177,7 +275,17 @@ struct Hub {
 }
 
 impl View {
-    fn new(hubs: &[String]) -> anyhow::Result<View> {
+    fn new(hubs: &[String], language: &str, runtime_version: &str) -> anyhow::Result<View> {
+        if !TEMPLATES.iter().any(|t| t.languages.contains(&language)) {
+            bail!("language `{language}` has no Functions templates");
+        }
+        let node_major = if language == "python" {
+            0
+        } else {
+            runtime_version
+                .parse()
+                .with_context(|| format!("Node.js version `{runtime_version}` is not a major version"))?
+        };
         let mut seen = BTreeSet::new();
         // Two triggers for one hub (case-insensitive) stop the Functions host at start-up.
         let hubs: Vec<String> = hubs.iter().filter(|h| seen.insert(h.to_lowercase())).cloned().collect();
@@ -191,6 +299,9 @@ impl View {
                 .zip(names)
                 .map(|(name, function)| Hub { name, function })
                 .collect(),
+            language: language.to_string(),
+            typescript: language == "typescript",
+            node_major,
         })
     }
 }
@@ -198,20 +309,25 @@ impl View {
 #[cfg(test)]
 mod tests {
     use std::collections::BTreeMap;
-    use std::path::PathBuf;
+    use std::path::{Path, PathBuf};
     use std::process::Command;
 
     use super::*;
     use crate::graph::sample::sample_graph;
     use crate::graph::FunctionPlan;
 
-    fn render_hubs(hubs: &[&str]) -> BTreeMap<String, String> {
+    fn render_lang(hubs: &[&str], language: &str) -> BTreeMap<String, String> {
         let hubs: Vec<String> = hubs.iter().map(|h| h.to_string()).collect();
-        render(&View::new(&hubs).expect("view"))
+        let version = if language == "python" { "3.12" } else { "22" };
+        render(&View::new(&hubs, language, version).expect("view"))
             .expect("renders")
             .into_iter()
             .map(|a| (a.path, a.contents))
             .collect()
+    }
+
+    fn render_hubs(hubs: &[&str]) -> BTreeMap<String, String> {
+        render_lang(hubs, "python")
     }
 
     /// A fresh scratch directory for one test.
@@ -229,6 +345,14 @@ mod tests {
             .expect("python3 runs (it is required for these tests)")
     }
 
+    fn node(dir: &Path, args: &[&str]) -> std::process::Output {
+        Command::new("node")
+            .current_dir(dir)
+            .args(args)
+            .output()
+            .expect("node runs (it is required for these tests)")
+    }
+
     const TRICKY_HUBS: &[&str] = &[
         "chat",
         "Chat-Room",
@@ -240,22 +364,26 @@ mod tests {
         "Chat",
         "${x} %{y}",
         "\u{202E}rtl",
+        "x_dis",
+        "x",
+    ];
+
+    const SAMPLES: [&str; 8] = [
+        "it's ${x} \\ \n",
+        "",
+        "\"\"\"",
+        "tab\t\r\n",
+        "\u{0}\u{1b}\u{7f}\u{85}",
+        "naïve 名前 🚀",
+        "\u{202E}x\u{2028}",
+        "`${x}` </script>",
     ];
 
     #[test]
     fn py_str_round_trips_through_python() {
-        let samples = [
-            "it's ${x} \\ \n",
-            "",
-            "\"\"\"",
-            "tab\t\r\n",
-            "\u{0}\u{1b}\u{7f}\u{85}",
-            "naïve 名前 🚀",
-            "\u{202E}x\u{2028}",
-        ];
         let dir = scratch("literals");
         let mut program = String::from("import json, sys\nvalues = [\n");
-        for s in samples {
+        for s in SAMPLES {
             let lit = py_str(s);
             assert!(
                 !lit.contains('\n') && !lit.chars().any(|c| c.is_control() || is_invisible(c)),
@@ -269,7 +397,27 @@ mod tests {
         let out = python(&[file.to_str().expect("utf-8 path")]);
         assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
         let back: Vec<String> = serde_json::from_slice(&out.stdout).expect("json");
-        assert_eq!(back, samples);
+        assert_eq!(back, SAMPLES);
+    }
+
+    #[test]
+    fn js_str_round_trips_through_node() {
+        let dir = scratch("js-literals");
+        let mut program = String::from("const values = [\n");
+        for s in SAMPLES {
+            let lit = js_str(s);
+            assert!(
+                !lit.contains('\n') && !lit.chars().any(|c| c.is_control() || is_invisible(c)),
+                "{lit:?}"
+            );
+            program.push_str(&format!("    {lit},\n"));
+        }
+        program.push_str("];\nprocess.stdout.write(JSON.stringify(values));\n");
+        std::fs::write(dir.join("literals.js"), program).expect("write");
+        let out = node(&dir, &["literals.js"]);
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        let back: Vec<String> = serde_json::from_slice(&out.stdout).expect("json");
+        assert_eq!(back, SAMPLES);
     }
 
     #[test]
@@ -279,25 +427,36 @@ mod tests {
         assert_eq!(
             names,
             [
-                "on_chat_message",
-                "on_chat_room_message",
-                "on_chat_room_2_message",
-                "on_1st_message",
-                "on_hub_message",
-                "on_hub_2_message",
-                "on_a_b_c_d_message",
-                "on_chat_2_message",
-                "on_x_y_message",
-                "on_rtl_message",
+                "on_chat",
+                "on_chat_room",
+                "on_chat_room_2",
+                "on_1st",
+                "on_hub",
+                "on_hub_2",
+                "on_a_b_c_d",
+                "on_chat_2",
+                "on_x_y",
+                "on_rtl",
+                "on_x_dis",
+                "on_x",
             ]
         );
-        assert!(names.iter().all(|n| is_identifier(n) && n.len() <= 128));
+        let all: Vec<String> = names
+            .iter()
+            .flat_map(|b| TRIGGER_SUFFIXES.iter().map(move |s| format!("{b}_{s}")))
+            .collect();
+        let unique: BTreeSet<&String> = all.iter().collect();
+        assert_eq!(unique.len(), all.len(), "{all:?}");
+        assert!(all.iter().all(|n| is_identifier(n) && n.len() <= 128));
+        // A base whose names another hub already has moves on to `_2`.
+        let clash = function_names(&["a_2".into(), "a".into(), "a".into()]);
+        assert_eq!(clash, ["on_a_2", "on_a", "on_a_3"]);
         let long = function_names(&["x".repeat(500)]);
-        assert!(long[0].len() <= MAX_SLUG + "on__message".len());
+        assert!(long[0].len() <= MAX_SLUG + "on_".len());
     }
 
     #[test]
-    fn the_app_compiles_and_has_one_trigger_per_hub() {
+    fn the_python_app_compiles_and_has_three_triggers_per_hub() {
         for (case, hubs) in [("one", &["chat"][..]), ("tricky", TRICKY_HUBS)] {
             let files = render_hubs(hubs);
             assert_eq!(
@@ -310,24 +469,26 @@ mod tests {
             );
             let app = &files["functions/function_app.py"];
             let distinct: BTreeSet<String> = hubs.iter().map(|h| h.to_lowercase()).collect();
-            assert_eq!(app.matches("type=\"signalRTrigger\"").count(), distinct.len(), "{case}");
+            assert_eq!(
+                app.matches("type=\"signalRTrigger\"").count(),
+                3 * distinct.len(),
+                "{case}"
+            );
             let defs: Vec<&str> = app.lines().filter_map(|l| l.strip_prefix("def ")).collect();
             let unique: BTreeSet<&str> = defs.iter().copied().collect();
             assert_eq!(unique.len(), defs.len(), "{case}: duplicate function names");
-            for required in ["def negotiate(", "def broadcast(", "def send_to_user("] {
+            for required in [
+                "def negotiate(",
+                "def negotiate_user(",
+                "def broadcast(",
+                "def send_to_user(",
+                "def send_to_group(",
+                "def add_to_group(",
+                "def remove_from_group(",
+            ] {
                 assert!(app.contains(required), "{case}: {required}");
             }
-            assert!(!app.contains("{{") && !app.contains("{%"), "{case}: template leftovers");
-            for (path, text) in &files {
-                assert!(
-                    text.ends_with('\n') && !text.ends_with("\n\n"),
-                    "{path} ends with one newline"
-                );
-                assert!(
-                    text.lines().all(|l| l == l.trim_end()),
-                    "{path} has trailing whitespace"
-                );
-            }
+            assert_clean(&files, case);
             let dir = scratch(case);
             let file = dir.join("function_app.py");
             std::fs::write(&file, app).expect("write");
@@ -336,11 +497,159 @@ mod tests {
         }
     }
 
+    fn assert_clean(files: &BTreeMap<String, String>, case: &str) {
+        for (path, text) in files {
+            assert!(
+                !text.contains("{{") && !text.contains("{%"),
+                "{case}: {path}: template leftovers"
+            );
+            assert!(
+                text.ends_with('\n') && !text.ends_with("\n\n"),
+                "{case}: {path} ends with one newline"
+            );
+            assert!(
+                text.lines().all(|l| l == l.trim_end()),
+                "{case}: {path} has trailing whitespace"
+            );
+        }
+    }
+
+    #[test]
+    fn the_node_apps_have_their_files_and_valid_json() {
+        for (language, expected) in [
+            (
+                "typescript",
+                &[
+                    "functions/host.json",
+                    "functions/package.json",
+                    "functions/src/functions/http.ts",
+                    "functions/src/functions/hubs.ts",
+                    "functions/tsconfig.json",
+                ][..],
+            ),
+            (
+                "javascript",
+                &[
+                    "functions/host.json",
+                    "functions/package.json",
+                    "functions/src/functions/http.js",
+                    "functions/src/functions/hubs.js",
+                ][..],
+            ),
+        ] {
+            let files = render_lang(TRICKY_HUBS, language);
+            assert_eq!(files.keys().map(String::as_str).collect::<Vec<_>>(), expected);
+            assert_clean(&files, language);
+            let package: serde_json::Value =
+                serde_json::from_str(&files["functions/package.json"]).expect("package.json is JSON");
+            assert_eq!(package["dependencies"]["@azure/functions"], "^4.16.5");
+            if language == "typescript" {
+                assert_eq!(package["main"], "dist/src/functions/*.js");
+                assert_eq!(package["devDependencies"]["@types/node"], "^22.0.0");
+                let tsconfig: serde_json::Value =
+                    serde_json::from_str(&files["functions/tsconfig.json"]).expect("tsconfig.json is JSON");
+                assert_eq!(tsconfig["compilerOptions"]["outDir"], "dist");
+            } else {
+                assert_eq!(package["main"], "src/functions/*.js");
+                assert!(package.get("devDependencies").is_none());
+            }
+        }
+    }
+
+    /// Loads the JavaScript app with a stand-in `@azure/functions` that records each
+    /// registration (the real SDK runs in scripts/check-functions.py), so every hub
+    /// name reaches the code intact and the function names are the emitter's.
+    #[test]
+    fn every_hub_reaches_javascript_intact() {
+        let files = render_lang(TRICKY_HUBS, "javascript");
+        let dir = scratch("js-hubs");
+        for (path, text) in &files {
+            let path = dir.join(path.strip_prefix("functions/").expect("under functions/"));
+            std::fs::create_dir_all(path.parent().expect("parent")).expect("dir");
+            std::fs::write(path, text).expect("write");
+        }
+        let stub = dir.join("node_modules/@azure/functions");
+        std::fs::create_dir_all(&stub).expect("stub dir");
+        std::fs::write(
+            stub.join("index.js"),
+            "const registered = [];\n\
+             const record = (kind) => (name, options) => registered.push({ kind, name, options });\n\
+             module.exports = {\n\
+             \x20 registered,\n\
+             \x20 app: { http: record('http'), generic: record('generic') },\n\
+             \x20 input: { generic: (o) => o },\n\
+             \x20 output: { generic: (o) => o },\n\
+             \x20 trigger: { generic: (o) => o },\n\
+             };\n",
+        )
+        .expect("write");
+        let out = node(
+            &dir,
+            &[
+                "-e",
+                "require('./src/functions/http.js'); require('./src/functions/hubs.js');\n\
+                 const r = require('@azure/functions').registered;\n\
+                 process.stdout.write(JSON.stringify(r.map(({ kind, name, options }) => ({ kind, name, trigger: options.trigger ?? null }))));",
+            ],
+        );
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        let registered: Vec<serde_json::Value> = serde_json::from_slice(&out.stdout).expect("json");
+        let http: Vec<&str> = registered
+            .iter()
+            .filter(|r| r["kind"] == "http")
+            .map(|r| r["name"].as_str().expect("name"))
+            .collect();
+        assert_eq!(
+            http,
+            [
+                "negotiate",
+                "negotiate_user",
+                "broadcast",
+                "send_to_user",
+                "send_to_group",
+                "add_to_group",
+                "remove_from_group"
+            ]
+        );
+        let triggers: Vec<(String, String, String, String)> = registered
+            .iter()
+            .filter(|r| r["kind"] == "generic")
+            .map(|r| {
+                let t = &r["trigger"];
+                let text = |v: &serde_json::Value| v.as_str().expect("a string").to_string();
+                (
+                    text(&t["hubName"]),
+                    text(&r["name"]),
+                    text(&t["category"]),
+                    text(&t["event"]),
+                )
+            })
+            .collect();
+        let hubs: Vec<String> = TRICKY_HUBS.iter().map(|h| h.to_string()).collect();
+        let view = View::new(&hubs, "javascript", "22").expect("view");
+        let expected: Vec<(String, String, String, String)> = view
+            .hubs
+            .iter()
+            .flat_map(|h| {
+                SIGNALR_TRIGGERS.iter().map(|(suffix, category, event)| {
+                    (
+                        h.name.clone(),
+                        format!("{}_{suffix}", h.function),
+                        category.to_string(),
+                        event.to_string(),
+                    )
+                })
+            })
+            .collect();
+        assert_eq!(triggers, expected);
+    }
+
     #[test]
     fn every_hub_reaches_python_intact() {
         let app = &render_hubs(TRICKY_HUBS)["functions/function_app.py"];
         let dir = scratch("hubs");
-        // Stub just enough of azure.functions to import the app and record the bindings.
+        // Stub just enough of azure.functions to import the app and record the bindings
+        // (the real SDK runs in scripts/check-functions.py).
         let stub = dir.join("azure/functions");
         std::fs::create_dir_all(&stub).expect("stub dir");
         std::fs::write(dir.join("azure/__init__.py"), "").expect("write");
@@ -385,8 +694,17 @@ mod tests {
                 )
             })
             .collect();
-        let view = View::new(&TRICKY_HUBS.iter().map(|h| h.to_string()).collect::<Vec<_>>()).expect("view");
-        let expected: Vec<(String, String)> = view.hubs.iter().map(|h| (h.name.clone(), h.function.clone())).collect();
+        let hubs: Vec<String> = TRICKY_HUBS.iter().map(|h| h.to_string()).collect();
+        let view = View::new(&hubs, "python", "3.12").expect("view");
+        let expected: Vec<(String, String)> = view
+            .hubs
+            .iter()
+            .flat_map(|h| {
+                TRIGGER_SUFFIXES
+                    .iter()
+                    .map(|s| (h.name.clone(), format!("{}_{s}", h.function)))
+            })
+            .collect();
         assert_eq!(triggers, expected);
         for b in &bindings {
             if b["kind"] != "route" {
@@ -402,15 +720,21 @@ mod tests {
 
     #[test]
     fn host_json_pins_the_extension_bundle() {
-        let files = render_hubs(&["chat"]);
-        let host: serde_json::Value = serde_json::from_str(&files["functions/host.json"]).expect("host.json is JSON");
-        assert_eq!(host["version"], "2.0");
+        for language in ["python", "typescript", "javascript"] {
+            let files = render_lang(&["chat"], language);
+            let host: serde_json::Value =
+                serde_json::from_str(&files["functions/host.json"]).expect("host.json is JSON");
+            assert_eq!(host["version"], "2.0");
+            assert_eq!(
+                host["extensionBundle"]["id"],
+                "Microsoft.Azure.Functions.ExtensionBundle"
+            );
+            assert_eq!(host["extensionBundle"]["version"], "[4.*, 5.0.0)");
+        }
         assert_eq!(
-            host["extensionBundle"]["id"],
-            "Microsoft.Azure.Functions.ExtensionBundle"
+            render_hubs(&["chat"])["functions/requirements.txt"],
+            "azure-functions\n"
         );
-        assert_eq!(host["extensionBundle"]["version"], "[4.*, 5.0.0)");
-        assert_eq!(files["functions/requirements.txt"], "azure-functions\n");
     }
 
     #[test]
@@ -422,7 +746,9 @@ mod tests {
     }
 
     #[test]
-    fn an_app_without_hubs_is_an_error() {
-        assert!(View::new(&[]).is_err());
+    fn an_app_without_hubs_or_templates_is_an_error() {
+        assert!(View::new(&[], "python", "3.12").is_err());
+        assert!(View::new(&["chat".into()], "cobol", "1").is_err());
+        assert!(View::new(&["chat".into()], "typescript", "3.12").is_err());
     }
 }

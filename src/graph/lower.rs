@@ -15,6 +15,15 @@ use crate::resolve::{NameKey, Resolved};
 
 /// Path of the Functions SignalR trigger webhook (facts §4, func-signalr-trigger).
 pub const SIGNALR_WEBHOOK_PATH: &str = "/runtime/webhooks/signalr";
+/// The SignalR triggers the generated Functions app has for every hub: (function name
+/// suffix, category, event). Facts §4 / func-signalr-trigger: a trigger is routed by
+/// exact (hub, category, event), and `connections` has the events `connected` and
+/// `disconnected`.
+pub const SIGNALR_TRIGGERS: [(&str, &str, &str); 3] = [
+    ("message", "messages", "sendMessage"),
+    ("connected", "connections", "connected"),
+    ("disconnected", "connections", "disconnected"),
+];
 /// Blob container for Flex Consumption deployment packages.
 pub const PACKAGE_CONTAINER: &str = "app-package";
 
@@ -481,6 +490,15 @@ fn function_app(r: &Resolved, plan: FunctionPlan, signalr_name: &str) -> Functio
         storage_auth,
         runtime: f.runtime.value.clone(),
         runtime_version: f.runtime_version.value.clone(),
+        language: f.language.value.clone(),
+        linux_fx_version: (!plan.is_flex()).then(|| {
+            let stack = limits().functions.linux_fx_stacks.get(&f.runtime.value);
+            format!(
+                "{}|{}",
+                stack.map_or(f.runtime.value.as_str(), String::as_str),
+                f.runtime_version.value
+            )
+        }),
         functions_extension_version: "~4".into(),
         https_only: f.https_only.value,
         min_tls_version: f.min_tls_version.value.clone(),

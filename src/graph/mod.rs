@@ -14,7 +14,7 @@ use petgraph::algo::{tarjan_scc, toposort};
 use petgraph::graph::{DiGraph, NodeIndex};
 use serde::Serialize;
 
-pub use lower::lower;
+pub use lower::{lower, SIGNALR_TRIGGERS};
 pub use resource::*;
 
 /// Facts about the whole environment that every target needs.

@@ -533,9 +533,14 @@ pub struct FunctionApp {
     pub storage: ResId,
     pub app_insights: ResId,
     pub storage_auth: StorageAuth,
-    /// `python`.
+    /// `python` or `node` (`FUNCTIONS_WORKER_RUNTIME`, the Flex runtime name).
     pub runtime: String,
     pub runtime_version: String,
+    /// Language of the generated code: `python`, `typescript` or `javascript`.
+    pub language: String,
+    /// `linuxFxVersion` of the site on Y1 and EP (`Python|3.12`, `Node|22`); `None` on
+    /// Flex, where the runtime is `functionAppConfig.runtime` instead.
+    pub linux_fx_version: Option<String>,
     /// `~4` (Y1/EP only; Flex does not take it).
     pub functions_extension_version: String,
     pub https_only: bool,

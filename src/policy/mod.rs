@@ -174,7 +174,9 @@ static RULES: &[Rule] = &[
     cors::wildcard_mixed::RULE,
     cors::wildcard_origin::RULE,
     functions::invalid_host_id::RULE,
+    functions::language_not_for_runtime::RULE,
     functions::reserved_app_setting::RULE,
+    functions::runtime_end_of_support::RULE,
     functions::runtime_not_supported::RULE,
     functions::setting_not_for_plan::RULE,
     functions::y1_retiring::RULE,
@@ -223,6 +225,7 @@ static RULES: &[Rule] = &[
     sku::too_many_replicas::RULE,
     upstream::identity_auth_without_audience::RULE,
     upstream::pattern_matches_no_hub::RULE,
+    upstream::trigger_not_routed::RULE,
 ];
 
 /// What a rule sees, and where it reports.

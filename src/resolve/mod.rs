@@ -216,6 +216,8 @@ pub struct Functions {
     pub plan: Setting<String>,
     pub runtime: Setting<String>,
     pub runtime_version: Setting<String>,
+    /// `python`, `typescript` or `javascript`; the default follows the runtime.
+    pub language: Setting<String>,
     pub https_only: Setting<bool>,
     pub min_tls_version: Setting<String>,
     /// Defaults to the SignalR origins.
@@ -441,10 +443,26 @@ pub fn resolve(env: &Env) -> Result<Resolved, Vec<Diagnostic>> {
     let fn_span = span_of(&env.functions, &(0..0));
     let f = env.functions.as_ref().map(|t| t.get_ref());
     let fl = &limits.functions;
+    let runtime = pick(&f.and_then(|t| t.runtime.clone()), "python".to_string(), &fn_span);
     let functions = Functions {
         plan: pick(&f.and_then(|t| t.plan.clone()), "FC1".to_string(), &fn_span),
-        runtime: pick(&f.and_then(|t| t.runtime.clone()), "python".to_string(), &fn_span),
-        runtime_version: pick(&f.and_then(|t| t.runtime_version.clone()), "3.12".to_string(), &fn_span),
+        runtime: runtime.clone(),
+        // The defaults of version and language follow the runtime (azure-limits.toml
+        // `default_versions`, `languages`); an unknown runtime is an input error already.
+        runtime_version: pick(
+            &f.and_then(|t| t.runtime_version.clone()),
+            fl.default_versions.get(&runtime.value).cloned().unwrap_or_default(),
+            &fn_span,
+        ),
+        language: pick(
+            &f.and_then(|t| t.language.clone()),
+            fl.languages
+                .get(&runtime.value)
+                .and_then(|l| l.first())
+                .cloned()
+                .unwrap_or_default(),
+            &fn_span,
+        ),
         https_only: pick(&f.and_then(|t| t.https_only.clone()), true, &fn_span),
         min_tls_version: pick(&f.and_then(|t| t.min_tls_version.clone()), "1.2".to_string(), &fn_span),
         cors_allowed_origins: match f.and_then(|t| t.cors_allowed_origins.clone()) {

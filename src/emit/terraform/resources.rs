@@ -223,12 +223,13 @@ pub const FLEX_STORAGE_WORKAROUND: &str = "AzureWebJobsStorage";
 pub const FLEX_STORAGE_NOTE: &str = " P13: AzureWebJobsStorage = \"\" keeps azurerm's key-less connection string out of Azure (hashicorp/terraform-provider-azurerm#29149, #30732, #33211)";
 
 fn function_app(graph: &ResourceGraph, resource: &Resource, app: &FunctionApp) -> anyhow::Result<Block> {
-    if app.runtime != "python" {
-        bail!(
-            "runtime `{}` has no azurerm application stack in sigc (only `python`)",
-            app.runtime
-        );
-    }
+    // The `site_config.application_stack` attribute that carries the version (tf-lfa-doc:
+    // `python_version`, `node_version`); the Flex resource takes `runtime_name` instead.
+    let stack_attribute = match app.runtime.as_str() {
+        "python" => "python_version",
+        "node" => "node_version",
+        other => bail!("runtime `{other}` has no azurerm application stack in sigc"),
+    };
     let mut b = placed(graph, resource)?.add_attribute(("service_plan_id", attr(graph, app.service_plan, &["id"])?));
     let mut settings = app.app_settings.clone();
     match (&app.flex, app.plan) {
@@ -311,7 +312,7 @@ fn function_app(graph: &ResourceGraph, resource: &Resource, app: &FunctionApp) -
     if !app.plan.is_flex() {
         site = site.add_attribute(("ftps_state", lit(&app.ftps_state))).add_block(
             Block::builder("application_stack")
-                .add_attribute(("python_version", lit(&app.runtime_version)))
+                .add_attribute((stack_attribute, lit(&app.runtime_version)))
                 .build(),
         );
     }

@@ -2,3 +2,4 @@
 
 pub mod identity_auth_without_audience;
 pub mod pattern_matches_no_hub;
+pub mod trigger_not_routed;
