@@ -134,6 +134,15 @@ def connection_groups(env_dir: Path) -> set[str]:
                 if key == "appSettings" and isinstance(value, list):
                     names.update(s["name"] for s in value if isinstance(s, dict) and isinstance(s.get("name"), str))
                 walk(value)
+            # Y1/EP (P14): the settings are a `sites/config` `appsettings` resource whose
+            # properties are a `union(createObject('<name>', <value>, ...), ...)` expression;
+            # every quoted literal in it is a candidate name (only pairs count below).
+            if node.get("type") == "Microsoft.Web/sites/config" and str(node.get("name", "")).endswith("/appsettings"):
+                props = node.get("properties")
+                if isinstance(props, dict):
+                    names.update(props)
+                elif isinstance(props, str):
+                    names.update(m.replace("''", "'") for m in re.findall(r"'((?:[^']|'')*)'", props))
         elif isinstance(node, list):
             for item in node:
                 walk(item)

@@ -157,6 +157,7 @@ pub struct Functions {
     pub https_only: Option<S<bool>>,
     pub min_tls_version: Option<S<String>>,
     pub cors_allowed_origins: Option<S<Vec<S<String>>>>,
+    pub cors_support_credentials: Option<S<bool>>,
     #[serde(default)]
     pub app_settings: BTreeMap<S<String>, S<String>>,
     pub maximum_instance_count: Option<S<u32>>,
@@ -168,6 +169,25 @@ pub struct Functions {
 pub struct Outputs {
     pub targets: Option<S<Vec<S<String>>>>,
     pub azurerm_version: Option<S<String>>,
+    pub terraform: Option<S<TerraformOutputs>>,
+}
+
+/// `[outputs.terraform]`: the `terraform` block of versions.tf.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TerraformOutputs {
+    pub required_version: Option<S<String>>,
+    /// `type` and the backend's settings (keys and types checked by the schema).
+    #[serde(default)]
+    pub backend: Option<S<BTreeMap<S<String>, S<BackendValue>>>>,
+}
+
+/// One backend setting: a string or a boolean.
+#[derive(Clone, Debug, Deserialize, PartialEq)]
+#[serde(untagged)]
+pub enum BackendValue {
+    Bool(bool),
+    Str(String),
 }
 
 #[derive(Debug, Deserialize)]

@@ -503,3 +503,186 @@ fn p16_diagnostic_settings_send_signalr_and_function_app_logs_to_the_workspace()
         assert!(!off.bicep.contains("Microsoft.Insights/diagnosticSettings"), "{plan}");
     }
 }
+
+#[test]
+fn p14_reapplies_never_remove_the_setting_publishing_adds() {
+    const RFP: &str = "WEBSITE_RUN_FROM_PACKAGE";
+    for plan in ["FC1", "Y1", "EP1"] {
+        let publish = plan != "FC1";
+        let o = build_text(
+            plan,
+            &env_with(plan, "app_settings = { NOTE = \"it's [concat('x')]\" }\n"),
+        );
+        // Terraform HCL: lifecycle.ignore_changes on the map key, as Terraform writes it.
+        let hcl = "  lifecycle {\n    ignore_changes = [app_settings[\"WEBSITE_RUN_FROM_PACKAGE\"]]\n  }\n";
+        assert_eq!(o.terraform.contains(hcl), publish, "{plan}: {}", o.terraform);
+        // Terraform JSON: the same, each element a string holding the bare expression.
+        let ty = if publish {
+            "azurerm_linux_function_app"
+        } else {
+            "azurerm_function_app_flex_consumption"
+        };
+        let lifecycle = &o.terraform_json["resource"][ty]["main"]["lifecycle"];
+        if publish {
+            assert_eq!(
+                lifecycle,
+                &serde_json::json!({"ignore_changes": ["app_settings[\"WEBSITE_RUN_FROM_PACKAGE\"]"]}),
+                "{plan}"
+            );
+        } else {
+            assert!(lifecycle.is_null(), "{plan}: {lifecycle}");
+        }
+        // Nothing in any target presets the setting (P2: the publish step owns it).
+        assert!(!json_app_settings(&o.terraform_json, plan).contains_key(RFP), "{plan}");
+
+        // ARM: on Y1/EP the site carries no settings; a sites/config `appsettings` resource
+        // after it writes the stack's settings and carries over the current publish setting.
+        let arm: serde_json::Value = serde_json::from_str(&o.arm).unwrap();
+        let inner = arm["resources"][1]["properties"]["template"]["resources"]
+            .as_array()
+            .unwrap();
+        let find = |ty: &str| inner.iter().find(|r| r["type"] == ty);
+        let site = find("Microsoft.Web/sites").unwrap();
+        let config = find("Microsoft.Web/sites/config");
+        assert_eq!(
+            site["properties"]["siteConfig"].get("appSettings").is_none(),
+            publish,
+            "{plan}"
+        );
+        assert_eq!(config.is_some(), publish, "{plan}");
+        if let Some(config) = config {
+            assert_eq!(config["name"], "func-chat-dev/appsettings");
+            assert_eq!(
+                config["dependsOn"],
+                serde_json::json!(["[resourceId('Microsoft.Web/sites', 'func-chat-dev')]"])
+            );
+            let p = config["properties"].as_str().unwrap();
+            let current = "list(resourceId('Microsoft.Web/sites/config', 'func-chat-dev', 'appsettings'), '2024-11-01').properties";
+            assert!(
+                p.starts_with("[union(createObject('APPLICATIONINSIGHTS_CONNECTION_STRING', "),
+                "{plan}: {p}"
+            );
+            assert!(
+                p.ends_with(&format!(
+                    ", if(contains({current}, 'WEBSITE_RUN_FROM_PACKAGE'), createObject('WEBSITE_RUN_FROM_PACKAGE', {current}['WEBSITE_RUN_FROM_PACKAGE']), createObject()))]"
+                )),
+                "{plan}: {p}"
+            );
+            // A user value is a quoted literal inside the expression, never evaluated.
+            assert!(p.contains("'NOTE', 'it''s [concat(''x'')]'"), "{plan}: {p}");
+            assert!(p.contains("'WEBSITE_CONTENTSHARE', 'func-chat-dev'"), "{plan}: {p}");
+            // The host stores its secrets with those settings: the key comes after them.
+            let key = find("Microsoft.Web/sites/host/systemKeys").unwrap();
+            assert!(
+                key["dependsOn"]
+                    .to_string()
+                    .contains("Microsoft.Web/sites/config', 'func-chat-dev', 'appsettings'"),
+                "{plan}"
+            );
+        } else {
+            let names = site["properties"]["siteConfig"]["appSettings"].to_string();
+            assert!(names.contains("\"NOTE\""), "{plan}");
+        }
+
+        // Bicep: the same shape.
+        let settings = o
+            .bicep
+            .find("resource functionAppSettings 'Microsoft.Web/sites/config@2024-11-01' = {");
+        assert_eq!(settings.is_some(), publish, "{plan}");
+        if let Some(at) = settings {
+            let decl = &o.bicep[at..at + o.bicep[at..].find("\n}\n").unwrap()];
+            assert!(
+                decl.contains("  parent: functionApp\n  name: 'appsettings'\n  properties: union({\n"),
+                "{decl}"
+            );
+            assert!(decl.contains("    NOTE: 'it\\'s [concat(\\'x\\')]'\n"), "{decl}");
+            assert!(
+                decl.contains("}, contains(list('${functionApp.id}/config/appsettings', '2024-11-01').properties, 'WEBSITE_RUN_FROM_PACKAGE') ? {\n    WEBSITE_RUN_FROM_PACKAGE: list('${functionApp.id}/config/appsettings', '2024-11-01').properties['WEBSITE_RUN_FROM_PACKAGE']\n  } : {})"),
+                "{decl}"
+            );
+            assert!(
+                o.bicep.contains("  dependsOn: [\n    functionAppSettings\n  ]"),
+                "{plan}"
+            );
+            let site = &o.bicep[o.bicep.find("resource functionApp 'Microsoft.Web/sites@").unwrap()..at];
+            assert!(!site.contains("appSettings:"), "{plan}: {site}");
+        } else {
+            assert!(o.bicep.contains("      appSettings: [\n"), "{plan}");
+        }
+    }
+}
+
+#[test]
+fn p15_wildcard_with_credentials_is_refused_at_its_line_and_never_emitted() {
+    for plan in ["FC1", "Y1", "EP1"] {
+        // The file asks for both: an error at the `*`, exit 1, nothing written.
+        let dir = tempfile::tempdir().unwrap();
+        let text = env_with(
+            plan,
+            "cors_allowed_origins = [\"*\"]\ncors_support_credentials = true\n",
+        );
+        fs::write(dir.path().join("env.toml"), &text).unwrap();
+        let out = sigc(dir.path(), &["build", "env.toml", "--target", "all"]);
+        assert_eq!(code(&out), 1, "{plan}: {}", stderr(&out));
+        let err = stderr(&out);
+        assert!(
+            err.contains("error[cors/wildcard-with-credentials]: `*` in `functions.cors_allowed_origins` cannot be combined with `cors_support_credentials = true`"),
+            "{plan}: {err}"
+        );
+        let line = text
+            .lines()
+            .position(|l| l.starts_with("cors_allowed_origins"))
+            .unwrap()
+            + 1;
+        assert!(err.contains(&format!(" --> env.toml:{line}:25\n")), "{plan}: {err}");
+        assert!(!dir.path().join("build").exists(), "{plan}: nothing is written");
+
+        // `*` alone (development waives nothing, the wildcard rule only warns there): emitted
+        // without credentials in every target.
+        let o = build_text(plan, &env_with(plan, "cors_allowed_origins = [\"*\"]\n"));
+        assert!(o.terraform.contains("support_credentials = false"), "{plan}");
+        assert!(!o.terraform.contains("support_credentials = true"), "{plan}");
+        assert!(o.arm.contains("\"supportCredentials\": false"), "{plan}");
+        assert!(o.bicep.contains("supportCredentials: false"), "{plan}");
+        let json = o.terraform_json.to_string();
+        assert!(json.contains("\"support_credentials\":false"), "{plan}");
+
+        // Exact origins with credentials asked for explicitly: credentials on.
+        let o = build_text(
+            plan,
+            &env_with(
+                plan,
+                "cors_allowed_origins = [\"https://app.example.com\"]\ncors_support_credentials = true\n",
+            ),
+        );
+        assert!(o.terraform.contains("support_credentials = true"), "{plan}");
+        assert!(o.arm.contains("\"supportCredentials\": true"), "{plan}");
+        assert!(o.bicep.contains("supportCredentials: true"), "{plan}");
+    }
+}
+
+#[test]
+fn p15_y1_gets_a_warning_that_platform_cors_is_documented_unavailable() {
+    for plan in ["FC1", "Y1", "EP1"] {
+        let dir = tempfile::tempdir().unwrap();
+        let text = env_with(plan, "cors_allowed_origins = [\"https://app.example.com\"]\n");
+        fs::write(dir.path().join("env.toml"), &text).unwrap();
+        let out = sigc(dir.path(), &["check", "env.toml"]);
+        assert_eq!(code(&out), 0, "{plan}: a warning: {}", stderr(&out));
+        let found = stderr(&out).contains(
+            "warning[functions/cors-unavailable-on-y1]: platform CORS is documented as unavailable on Linux Consumption (`Y1`)",
+        );
+        assert_eq!(found, plan == "Y1", "{plan}: {}", stderr(&out));
+        if plan == "Y1" {
+            let line = text.lines().position(|l| l.starts_with("plan = ")).unwrap() + 1;
+            assert!(
+                stderr(&out).contains(&format!(" --> env.toml:{line}:8\n")),
+                "{}",
+                stderr(&out)
+            );
+            // The build still writes the origins (a warning does not stop it).
+            let o = build_text(plan, &text);
+            assert!(o.arm.contains("https://app.example.com"));
+        }
+    }
+}

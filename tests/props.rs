@@ -111,8 +111,10 @@ fn env_toml(tags: &BTreeMap<String, String>, settings: &BTreeMap<String, String>
             .collect::<Vec<_>>()
             .join(", ")
     };
+    // FC1: its settings are one `siteConfig.appSettings` list in every target (on Y1/EP they
+    // are a separate `sites/config` resource with a list() expression, P14).
     format!(
-        "[environment]\nname = \"dev\"\nworkload = \"chat\"\nlocation = \"eastus\"\nprofile = \"development\"\ntags = {{ {} }}\n\n[signalr]\nsku = \"Standard_S1\"\n\n[functions]\nplan = \"EP1\"\napp_settings = {{ {} }}\n",
+        "[environment]\nname = \"dev\"\nworkload = \"chat\"\nlocation = \"eastus\"\nprofile = \"development\"\ntags = {{ {} }}\n\n[signalr]\nsku = \"Standard_S1\"\n\n[functions]\nplan = \"FC1\"\napp_settings = {{ {} }}\n",
         inline(tags),
         inline(settings)
     )
@@ -914,7 +916,7 @@ fn fields_toml(f: &Fields) -> String {
     settings.sort();
     settings.dedup_by(|a, b| a.0 == b.0);
     t += &format!(
-        "\n[functions]\nplan = \"EP1\"\napp_settings = {{ {} }}\n",
+        "\n[functions]\nplan = \"FC1\"\napp_settings = {{ {} }}\n",
         pairs(&settings)
     );
     if !f.function_origins.is_empty() {

@@ -173,12 +173,18 @@ fn node_and_python_build_for_every_plan_with_the_stack_of_their_runtime() {
                 format!("{stack}|{version}"),
                 "{what}"
             );
-            let settings = props["siteConfig"]["appSettings"].as_array().expect("app settings");
+            // P14: on Y1/EP the settings are a separate `sites/config` `appsettings` resource.
+            assert!(props["siteConfig"].get("appSettings").is_none(), "{what}");
+            let config = template["resources"][1]["properties"]["template"]["resources"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|r| r["type"] == "Microsoft.Web/sites/config")
+                .expect("the appsettings resource");
+            let settings = config["properties"].as_str().unwrap();
             assert!(
-                settings
-                    .iter()
-                    .any(|s| s["name"] == "FUNCTIONS_WORKER_RUNTIME" && s["value"] == runtime),
-                "{what}: {settings:?}"
+                settings.contains(&format!("'FUNCTIONS_WORKER_RUNTIME', '{runtime}'")),
+                "{what}: {settings}"
             );
         }
 

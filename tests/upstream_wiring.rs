@@ -125,7 +125,14 @@ fn p19_one_apply_creates_the_system_key_and_wires_the_upstream_in_one_deployment
             assert!(b
                 .bicep
                 .contains("resource signalrHostKey 'Microsoft.Web/sites/host/systemKeys@2024-11-01' = {"));
-            assert!(b.bicep.contains("  dependsOn: [\n    signalrHostKey\n  ]"));
+            // SignalR waits for the key (and, on Y1/EP, for the app's separate settings, P14).
+            assert!(
+                b.bicep.contains("  dependsOn: [\n    signalrHostKey\n  ]")
+                    || !flex
+                        && b.bicep
+                            .contains("  dependsOn: [\n    functionAppSettings\n    signalrHostKey\n  ]"),
+                "{plan}"
+            );
             assert_eq!(b.bicep.contains("    storageBlobDataOwnerAssignment\n"), flex);
             assert!(!b.bicep.contains("signalRUpstreamEnabled"));
 

@@ -184,6 +184,14 @@ impl<'a> Printer<'a> {
                 let r = self.scope.get(*key)?;
                 format!("listKeys({}, {}){path}", self.id(*key)?, quote(r.api))
             }
+            Expr::ChildId { of, ty, name } => {
+                let r = self.scope.get(*of)?;
+                let mut names: Vec<String> = self.scope.segments(r)?.iter().map(|n| quote(n)).collect();
+                names.push(quote(name));
+                format!("resourceId({}, {})", quote(&format!("{}/{ty}", r.ty)), names.join(", "))
+            }
+            Expr::Member(e, path) => format!("{}.{path}", self.expr(e)?),
+            Expr::Index(e, key) => format!("{}[{}]", self.expr(e)?, self.expr(key)?),
             Expr::Call(name, args) => format!("{name}({})", list(args)?),
             Expr::Builtin(text) => text.to_string(),
             Expr::Concat(parts) => format!("concat({})", list(&self.merged(parts)?)?),
@@ -280,7 +288,7 @@ impl<'a> Printer<'a> {
             m.insert("dependsOn".into(), self.depends_on(r)?);
         }
         if place != Place::Outer {
-            self.skips(&mut m, skips_of, graph);
+            self.skips(&mut m, skips_of, &r.skips, graph);
         }
         Ok(Value::Object(m))
     }
@@ -297,13 +305,15 @@ impl<'a> Printer<'a> {
     }
 
     /// The deployment engine ignores `metadata`; checkov reads its skips from `metadata.checkov`.
-    fn skips(&self, m: &mut Map<String, Value>, node: Option<ResId>, graph: &ResourceGraph) {
-        if let Some(node) = node.and_then(|id| graph.get(id)) {
-            let skips = checkov::skips(node, graph, Target::Arm);
-            if !skips.is_empty() {
-                let entries: Vec<Value> = skips.iter().map(|s| lit(&s.arm_entry())).collect();
-                m.insert("metadata".into(), json!({"checkov": entries}));
-            }
+    fn skips(&self, m: &mut Map<String, Value>, node: Option<ResId>, own: &[checkov::Skip], graph: &ResourceGraph) {
+        let mut skips = node
+            .and_then(|id| graph.get(id))
+            .map(|node| checkov::skips(node, graph, Target::Arm))
+            .unwrap_or_default();
+        skips.extend(own.iter().cloned());
+        if !skips.is_empty() {
+            let entries: Vec<Value> = skips.iter().map(|s| lit(&s.arm_entry())).collect();
+            m.insert("metadata".into(), json!({"checkov": entries}));
         }
     }
 
@@ -597,7 +607,21 @@ mod tests {
             let (template, _) = emitted(&graph);
             let stack = arm_model::lower(&graph).expect("lowers");
             let printer = Printer::new(&stack);
-            let resources = inner(&template)["resources"].as_array().expect("inner resources");
+            // P14: on Y1/EP the app's settings are one more resource, right after the site;
+            // what depends on the app depends on them too.
+            let settings = arm_model::Ref::Aux(ResId::FunctionApp, "functionAppSettings");
+            let split = stack.get(settings).is_ok().then(|| printer.id(settings).unwrap());
+            let resources: Vec<&Value> = inner(&template)["resources"]
+                .as_array()
+                .expect("inner resources")
+                .iter()
+                .filter(|r| r["type"] != "Microsoft.Web/sites/config")
+                .collect();
+            assert_eq!(
+                inner(&template)["resources"].as_array().unwrap().len() - resources.len(),
+                usize::from(split.is_some()),
+                "{plan:?}"
+            );
             let expected: Vec<&Resource> = graph
                 .in_order()
                 .filter(|r| !matches!(r.settings, Settings::ResourceGroup | Settings::SignalRNetworkAcl(_)))
@@ -605,12 +629,17 @@ mod tests {
             assert_eq!(resources.len(), expected.len(), "{plan:?}");
             let mut identities = BTreeSet::new();
             for (json, resource) in resources.iter().zip(expected) {
-                let deps: BTreeSet<String> = graph
+                let mut deps: BTreeSet<String> = graph
                     .depends_on(resource.id)
                     .into_iter()
                     .filter(|d| *d != ResId::ResourceGroup)
                     .map(|d| format!("[{}]", printer.id(arm_model::decl_of(&graph, d)).unwrap()))
                     .collect();
+                if let Some(settings) = &split {
+                    if graph.depends_on(resource.id).contains(&ResId::FunctionApp) {
+                        deps.insert(format!("[{settings}]"));
+                    }
+                }
                 let actual: BTreeSet<String> = json["dependsOn"]
                     .as_array()
                     .unwrap()
@@ -695,10 +724,32 @@ mod tests {
         let y1 = site(FunctionPlan::Y1);
         assert_eq!(y1["properties"]["siteConfig"]["linuxFxVersion"], "Python|3.12");
         assert!(y1["properties"].get("functionAppConfig").is_none());
-        let names = setting_names(&y1);
-        let mut sorted = names.clone();
-        sorted.sort();
-        assert_eq!(names, sorted, "one sorted list");
+        // P14: on Y1 the settings are a separate `sites/config` resource, not in the site.
+        assert!(y1["properties"]["siteConfig"].get("appSettings").is_none());
+        let (template, _) = emitted(&sample_graph(FunctionPlan::Y1));
+        let config = inner_resource(&template, "Microsoft.Web/sites/config");
+        assert_eq!(config["name"], "func-chat-dev/appsettings");
+        let properties = config["properties"].as_str().unwrap();
+        let at = |name: &str| properties.find(&format!("'{name}', ")).unwrap_or(usize::MAX);
+        let mut names: Vec<&str> = [
+            "APPLICATIONINSIGHTS_CONNECTION_STRING",
+            "AzureSignalRConnectionString__credential",
+            "AzureSignalRConnectionString__serviceUri",
+            "AzureWebJobsStorage",
+            "FUNCTIONS_EXTENSION_VERSION",
+            "FUNCTIONS_WORKER_RUNTIME",
+            "WEBSITE_CONTENTAZUREFILECONNECTIONSTRING",
+            "WEBSITE_CONTENTSHARE",
+        ]
+        .to_vec();
+        let sorted = names.clone();
+        names.sort_by_key(|n| at(n));
+        assert_eq!(names, sorted, "one sorted object: {properties}");
+        let names: Vec<String> = names
+            .iter()
+            .filter(|n| at(n) != usize::MAX)
+            .map(|n| n.to_string())
+            .collect();
         for required in [
             "APPLICATIONINSIGHTS_CONNECTION_STRING",
             "AzureSignalRConnectionString__credential",
@@ -802,7 +853,19 @@ mod tests {
         for plan in PLANS {
             let graph = sample_graph(plan);
             let (template, _) = emitted(&graph);
-            let resources = inner(&template)["resources"].as_array().unwrap();
+            // The separate app-settings resource of Y1/EP (P14) has its own skips.
+            let mut resources: Vec<&Value> = Vec::new();
+            for r in inner(&template)["resources"].as_array().unwrap() {
+                if r["type"] == "Microsoft.Web/sites/config" {
+                    let want: Vec<String> = checkov::app_settings_skips()
+                        .iter()
+                        .map(checkov::Skip::arm_entry)
+                        .collect();
+                    assert_eq!(r["metadata"], json!({"checkov": want}), "{plan:?}");
+                } else {
+                    resources.push(r);
+                }
+            }
             let expected = graph
                 .in_order()
                 .filter(|r| !matches!(r.settings, Settings::ResourceGroup | Settings::SignalRNetworkAcl(_)));

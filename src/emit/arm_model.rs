@@ -120,6 +120,17 @@ pub enum Expr {
     PrincipalId(Ref),
     /// `listKeys` on the resource, then the path after the call: `.keys[0].value`. Secret.
     ListKeys(Ref, &'static str),
+    /// The id of a child of a declaration that is not declared itself:
+    /// `<of id>/<ty>/<name>` (`config/appsettings` of a site).
+    ChildId {
+        of: Ref,
+        ty: &'static str,
+        name: &'static str,
+    },
+    /// A member path after a value: `.properties`.
+    Member(Box<Expr>, &'static str),
+    /// `value[key]`.
+    Index(Box<Expr>, Box<Expr>),
     /// A function both languages spell the same: `guid`, `subscriptionResourceId`.
     Call(&'static str, Vec<Expr>),
     /// A built-in both languages spell the same, written as is: `resourceGroup().name`.
@@ -144,8 +155,16 @@ impl Expr {
     pub fn refs(&self, out: &mut Vec<Ref>) {
         match self {
             Expr::Str(_) | Expr::Int(_) | Expr::Bool(_) | Expr::Param(_) | Expr::Var(_) | Expr::Builtin(_) => {}
-            Expr::Id(r) | Expr::Name(r) | Expr::Prop(r, _) | Expr::PrincipalId(r) | Expr::ListKeys(r, _) => {
-                out.push(*r)
+            Expr::Id(r)
+            | Expr::Name(r)
+            | Expr::Prop(r, _)
+            | Expr::PrincipalId(r)
+            | Expr::ListKeys(r, _)
+            | Expr::ChildId { of: r, .. } => out.push(*r),
+            Expr::Member(e, _) => e.refs(out),
+            Expr::Index(e, k) => {
+                e.refs(out);
+                k.refs(out);
             }
             Expr::Call(_, args) | Expr::Concat(args) | Expr::Format(_, args) | Expr::Array(args) => {
                 args.iter().for_each(|a| a.refs(out))
@@ -234,6 +253,9 @@ pub struct Resource {
     pub condition: Option<Expr>,
     /// Documentation for languages with comments, one line each.
     pub comments: Vec<String>,
+    /// checkov findings accepted on a declaration that is not a graph node (a graph
+    /// node's come from `checkov::skips`, per target).
+    pub skips: Vec<super::checkov::Skip>,
     /// A call of one of the stack's [`Template`]s (ARM: a nested deployment of type
     /// `Microsoft.Resources/deployments` named `name`; Bicep: a `module`).
     pub module: Option<ModuleCall>,
@@ -289,6 +311,7 @@ impl Resource {
             depends_on: Vec::new(),
             condition: None,
             comments: Vec::new(),
+            skips: Vec::new(),
             module: None,
         }
     }
@@ -497,6 +520,8 @@ pub fn substitute_expr(e: &Expr, values: &[(&'static str, Expr)]) -> Expr {
         Expr::Array(args) => Expr::Array(args.iter().map(sub).collect()),
         Expr::If(c, a, b) => Expr::If(Box::new(sub(c)), Box::new(sub(a)), Box::new(sub(b))),
         Expr::Object(fields) => Expr::Object(fields.iter().map(|(k, v)| (k.clone(), sub(v))).collect()),
+        Expr::Member(x, path) => Expr::Member(Box::new(sub(x)), path),
+        Expr::Index(x, k) => Expr::Index(Box::new(sub(x)), Box::new(sub(k))),
         other => other.clone(),
     }
 }
@@ -554,7 +579,15 @@ pub fn substitute_items(items: &[Item], values: &[(&'static str, Expr)]) -> Vec<
 pub fn reads_deployment(e: &Expr) -> bool {
     match e {
         Expr::Prop(..) | Expr::PrincipalId(_) | Expr::ListKeys(..) | Expr::Param(_) | Expr::Var(_) => true,
-        Expr::Str(_) | Expr::Int(_) | Expr::Bool(_) | Expr::Id(_) | Expr::Name(_) | Expr::Builtin(_) => false,
+        Expr::Str(_)
+        | Expr::Int(_)
+        | Expr::Bool(_)
+        | Expr::Id(_)
+        | Expr::Name(_)
+        | Expr::Builtin(_)
+        | Expr::ChildId { .. } => false,
+        Expr::Member(x, _) => reads_deployment(x),
+        Expr::Index(x, k) => reads_deployment(x) || reads_deployment(k),
         Expr::Call(_, args) | Expr::Concat(args) | Expr::Format(_, args) | Expr::Array(args) => {
             args.iter().any(reads_deployment)
         }
@@ -655,8 +688,16 @@ pub fn lower(graph: &ResourceGraph) -> Result<Stack> {
     });
     let mut items = Vec::new();
     let mut templates = Vec::new();
+    // A function app's separate settings (P14): what needs the app needs them too.
+    let split_settings: Vec<ResId> = graph
+        .in_order()
+        .filter(|r| matches!(&r.settings, Settings::FunctionApp(f) if !f.publish_settings.is_empty()))
+        .map(|r| r.id)
+        .collect();
     for resource in graph.in_order() {
         let context = || format!("lowering {}", resource.id.address());
+        // Declarations that come right after this one.
+        let mut after = Vec::new();
         let mut r = match &resource.settings {
             // The deployment's scope, declared by the layout.
             Settings::ResourceGroup => continue,
@@ -670,7 +711,12 @@ pub fn lower(graph: &ResourceGraph) -> Result<Stack> {
                 package_container(resource, c.storage)
             }
             Settings::ServicePlan(s) => service_plan(resource, s),
-            Settings::FunctionApp(f) => function_app(graph, resource, f).with_context(context)?,
+            Settings::FunctionApp(f) => {
+                if !f.publish_settings.is_empty() {
+                    after.push(app_settings_resource(f, resource.id).with_context(context)?);
+                }
+                function_app(graph, resource, f).with_context(context)?
+            }
             Settings::SignalR(s) => {
                 if let Some(u) = &s.upstream {
                     items.push(Item::Resource(Box::new(host(u))));
@@ -714,12 +760,18 @@ pub fn lower(graph: &ResourceGraph) -> Result<Stack> {
         };
         let own = r.key;
         for dep in graph.depends_on(resource.id) {
-            let dep = decl_of(graph, dep);
-            if dep != Ref::Node(ResId::ResourceGroup) && dep != own && !r.depends_on.contains(&dep) {
-                r.depends_on.push(dep);
+            let mut deps = vec![decl_of(graph, dep)];
+            if split_settings.contains(&dep) {
+                deps.push(Ref::Aux(dep, APP_SETTINGS));
+            }
+            for dep in deps {
+                if dep != Ref::Node(ResId::ResourceGroup) && dep != own && !r.depends_on.contains(&dep) {
+                    r.depends_on.push(dep);
+                }
             }
         }
         items.push(Item::Resource(Box::new(r)));
+        items.extend(after.into_iter().map(|r| Item::Resource(Box::new(r))));
     }
     let params = if two_step {
         vec![Param {
@@ -882,38 +934,113 @@ fn storage_connection_string(storage: Ref) -> Expr {
     )
 }
 
-fn function_app(graph: &ResourceGraph, resource: &GraphResource, f: &FunctionApp) -> Result<Resource> {
+/// Every app setting of the site, by name: a literal or an expression.
+fn app_setting_values(f: &FunctionApp) -> Result<BTreeMap<String, Expr>> {
     let storage = Ref::Node(f.storage);
-    // One list with every setting, sorted by name: a later PUT of appSettings replaces
-    // the whole set.
-    let mut settings: BTreeMap<String, Node> = f.app_settings.iter().map(|(k, v)| (k.clone(), Node::str(v))).collect();
+    let mut settings: BTreeMap<String, Expr> = f.app_settings.iter().map(|(k, v)| (k.clone(), Expr::str(v))).collect();
     let mut computed = vec![(
         "APPLICATIONINSIGHTS_CONNECTION_STRING",
-        Node::Expr(Expr::Prop(Ref::Node(f.app_insights), "ConnectionString")),
+        Expr::Prop(Ref::Node(f.app_insights), "ConnectionString"),
     )];
     if f.storage_auth == StorageAuth::AccessKey {
-        computed.push(("AzureWebJobsStorage", Node::Expr(storage_connection_string(storage))));
+        computed.push(("AzureWebJobsStorage", storage_connection_string(storage)));
     }
     if let Some(share) = &f.content_share {
         computed.push((
             "WEBSITE_CONTENTAZUREFILECONNECTIONSTRING",
-            Node::Expr(storage_connection_string(storage)),
+            storage_connection_string(storage),
         ));
-        computed.push(("WEBSITE_CONTENTSHARE", Node::str(share)));
+        computed.push(("WEBSITE_CONTENTSHARE", Expr::str(share)));
     }
     if f.flex.is_none() {
         // Deprecated on Flex (facts §5): the runtime lives in functionAppConfig there.
-        computed.push(("FUNCTIONS_EXTENSION_VERSION", Node::str(&f.functions_extension_version)));
-        computed.push(("FUNCTIONS_WORKER_RUNTIME", Node::str(&f.runtime)));
+        computed.push(("FUNCTIONS_EXTENSION_VERSION", Expr::str(&f.functions_extension_version)));
+        computed.push(("FUNCTIONS_WORKER_RUNTIME", Expr::str(&f.runtime)));
     }
     for (name, value) in computed {
         if settings.insert(name.to_string(), value).is_some() {
             bail!("app setting `{name}` is both in the graph and computed by the ARM lowering");
         }
     }
-    let app_settings = settings
+    Ok(settings)
+}
+
+/// A literal stays a literal in a value tree.
+fn leaf(e: Expr) -> Node {
+    match e {
+        Expr::Str(s) => Node::Str(s),
+        other => Node::Expr(other),
+    }
+}
+
+/// The separate settings of a site whose publishing adds settings (P14).
+const APP_SETTINGS: &str = "functionAppSettings";
+
+/// P14: publishing adds settings (`WEBSITE_RUN_FROM_PACKAGE` on Y1/EP) that a
+/// `siteConfig.appSettings` list would drop on every later deployment, and the published
+/// code with it. So the settings are a `sites/config` `appsettings` resource after the
+/// site (which exists then, on the first deployment too) that keeps each publish
+/// setting's current value, read with `list()` (pattern: Azure/bicep#4634); settings
+/// removed from ENV.toml are still removed.
+fn app_settings_resource(f: &FunctionApp, app: ResId) -> Result<Resource> {
+    let mut r = Resource::new(
+        Ref::Aux(app, APP_SETTINGS),
+        "Microsoft.Web/sites/config",
+        WEB_API,
+        ResName::Child {
+            parent: Ref::Node(app),
+            name: "appsettings".into(),
+        },
+    );
+    let current = || {
+        Expr::Member(
+            Box::new(Expr::Call(
+                "list",
+                vec![
+                    Expr::ChildId {
+                        of: Ref::Node(app),
+                        ty: "config",
+                        name: "appsettings",
+                    },
+                    Expr::str(WEB_API),
+                ],
+            )),
+            "properties",
+        )
+    };
+    let mut parts = vec![Expr::Object(app_setting_values(f)?.into_iter().collect())];
+    for name in &f.publish_settings {
+        parts.push(Expr::If(
+            Box::new(Expr::Call("contains", vec![current(), Expr::str(name)])),
+            Box::new(Expr::Object(vec![(
+                name.clone(),
+                Expr::Index(Box::new(current()), Box::new(Expr::str(name))),
+            )])),
+            Box::new(Expr::Object(Vec::new())),
+        ));
+    }
+    r.properties = Some(Node::Expr(Expr::Call("union", parts)));
+    r.depends_on = vec![Ref::Node(app)];
+    r.skips = super::checkov::app_settings_skips();
+    r.comments = vec![
+        format!(
+            "P14: publishing adds {}; a siteConfig.appSettings list would drop it",
+            f.publish_settings.join(", ")
+        ),
+        "on every later deployment, and the published code with it. So the settings are this separate".into(),
+        "resource, after the site (which exists then, on the first deployment too), and each publish".into(),
+        "setting keeps its current value, read with list() (pattern: Azure/bicep#4634).".into(),
+    ];
+    Ok(r)
+}
+
+fn function_app(graph: &ResourceGraph, resource: &GraphResource, f: &FunctionApp) -> Result<Resource> {
+    let storage = Ref::Node(f.storage);
+    // One list with every setting, sorted by name: a later PUT of appSettings replaces
+    // the whole set (so with publish settings they are a separate resource).
+    let app_settings = app_setting_values(f)?
         .into_iter()
-        .map(|(name, value)| Node::obj([("name", Node::Str(name)), ("value", value)]))
+        .map(|(name, value)| Node::obj([("name", Node::Str(name)), ("value", leaf(value))]))
         .collect();
 
     let mut site_config = Vec::new();
@@ -940,7 +1067,9 @@ fn function_app(graph: &ResourceGraph, resource: &GraphResource, f: &FunctionApp
             ]),
         );
     }
-    put("appSettings", Node::Array(app_settings));
+    if f.publish_settings.is_empty() {
+        put("appSettings", Node::Array(app_settings));
+    }
 
     let mut properties = vec![
         (
@@ -1698,11 +1827,17 @@ mod tests {
                         stack.get(key).expect("declared");
                     }
                     if let Some(id) = r.node() {
+                        // P14: what needs a split app needs its settings, right after it.
+                        let split = stack.get(Ref::Aux(ResId::FunctionApp, APP_SETTINGS)).is_ok();
                         let mut want: Vec<Ref> = graph
                             .depends_on(id)
                             .into_iter()
                             .filter(|d| *d != ResId::ResourceGroup)
-                            .map(|d| decl_of(&graph, d))
+                            .flat_map(|d| {
+                                let settings = (split && d == ResId::FunctionApp)
+                                    .then_some(Ref::Aux(ResId::FunctionApp, APP_SETTINGS));
+                                std::iter::once(decl_of(&graph, d)).chain(settings)
+                            })
                             .collect();
                         want.dedup();
                         assert_eq!(r.depends_on, want, "{plan:?} {}", id.address());

@@ -213,6 +213,12 @@ impl<'a> Printer<'a> {
             Expr::Prop(key, path) => format!("{}.properties.{path}", self.sym(*key)?),
             Expr::PrincipalId(key) => format!("{}.identity.principalId", self.sym(*key)?),
             Expr::ListKeys(key, path) => format!("{}.listKeys(){path}", self.sym(*key)?),
+            Expr::ChildId { of, ty, name } => {
+                let tail = format!("/{ty}/{name}");
+                self.interpolated(vec![Piece::Expr(&Expr::Id(*of)), Piece::Text(&tail)], indent)?
+            }
+            Expr::Member(e, path) => format!("{}.{path}", self.expr(e, indent)?),
+            Expr::Index(e, key) => format!("{}[{}]", self.expr(e, indent)?, self.expr(key, indent)?),
             Expr::Call(name, args) => {
                 let args: Vec<String> = args
                     .iter()
@@ -360,6 +366,9 @@ impl<'a> Printer<'a> {
             for skip in checkov::skips(node, graph, Target::Bicep) {
                 let _ = writeln!(out, "  // {}", bicep_comment(&skip.directive()));
             }
+        }
+        for skip in &r.skips {
+            let _ = writeln!(out, "  // {}", bicep_comment(&skip.directive()));
         }
         let mut line = |key: &str, value: String| {
             let _ = writeln!(out, "  {key}: {value}");
@@ -820,10 +829,13 @@ mod tests {
                     }
                     let dep_sym = symbol(dep);
                     // The container's parent is the blob service, whose parent is the account.
+                    // P14: on Y1/EP the app's settings (storage, App Insights) are their own resource.
                     let decl = if r.id == ResId::PackageContainer {
-                        declaration(stack, "blobService")
+                        declaration(stack, "blobService").to_string()
+                    } else if r.id == ResId::FunctionApp && stack.contains("\nresource functionAppSettings ") {
+                        format!("{decl}\n{}", declaration(stack, "functionAppSettings"))
                     } else {
-                        decl
+                        decl.to_string()
                     };
                     assert!(
                         decl.contains(&format!("{dep_sym}."))
@@ -911,7 +923,13 @@ mod tests {
             let signalr = declaration(stack, "signalR");
             assert!(signalr.contains("      templates: [\n"), "{signalr}");
             assert!(signalr.contains("?code=${host.listKeys().systemKeys.signalr_extension}'"));
-            assert!(signalr.contains("  dependsOn: [\n    signalrHostKey\n  ]"), "{signalr}");
+            // P14: on Y1/EP what needs the app waits for its separate settings too.
+            let deps = if plan.is_flex() {
+                "  dependsOn: [\n    signalrHostKey\n  ]"
+            } else {
+                "  dependsOn: [\n    functionAppSettings\n    signalrHostKey\n  ]"
+            };
+            assert!(signalr.contains(deps), "{signalr}");
         }
     }
 
@@ -964,11 +982,18 @@ mod tests {
                 assert_eq!(got, want, "{plan:?} {}", r.id.address());
                 assert_eq!(decl.matches("checkov:skip=").count(), want.len());
             }
+            // The separate app-settings resource of Y1/EP (P14) has its own skips.
+            let settings = if plan.is_flex() {
+                0
+            } else {
+                checkov::app_settings_skips().len()
+            };
             assert_eq!(stack.matches("// checkov:skip=").count(), {
                 graph
                     .in_order()
                     .map(|r| checkov::skips(r, &graph, Target::Bicep).len())
                     .sum::<usize>()
+                    + settings
             });
         }
         assert_eq!(bicep_comment("a\nb\r\tc"), "a b  c");

@@ -62,6 +62,27 @@ const PRIVATE_MODE_APP: &str = "browsers call negotiate and SignalR calls the up
 const PUBLIC_STORAGE: &str =
     "the function app reaches its host storage over the public endpoint: this stack has no VNet or private endpoint";
 
+/// The checks accepted on the separate `Microsoft.Web/sites/config` `appsettings` resource
+/// of a Y1/EP function app (P14), in ARM and Bicep. checkov (3.3) reads every
+/// `sites/config` as the site's `web` configuration; this one holds app settings only,
+/// and the site's own configuration is on the site, where these checks run and pass or
+/// are skipped with their reasons.
+pub fn app_settings_skips() -> Vec<Skip> {
+    const WHY: &str = "an `appsettings` config resource holds app settings only; checkov reads it as the site's web configuration, which is on the site and checked there";
+    [
+        "CKV_AZURE_13",
+        "CKV_AZURE_63",
+        "CKV_AZURE_65",
+        "CKV_AZURE_66",
+        "CKV_AZURE_80",
+        "CKV_AZURE_88",
+        "CKV_AZURE_222",
+    ]
+    .into_iter()
+    .map(|id| Skip::new(id, WHY))
+    .collect()
+}
+
 /// The checks accepted on `resource` in `target`, in a fixed order.
 pub fn skips(resource: &Resource, graph: &ResourceGraph, target: Target) -> Vec<Skip> {
     table(resource, graph)

@@ -127,14 +127,26 @@ fn versions(graph: &ResourceGraph) -> Body {
         providers
     }
     .build();
+    let mut terraform =
+        Block::builder("terraform").add_attribute(("required_version", lit(&graph.info.terraform_required_version)));
+    if let Some((kind, settings)) = &graph.info.terraform_backend {
+        let mut backend = Block::builder("backend").add_label(kind.as_str());
+        for (key, value) in settings {
+            let value = match value {
+                crate::graph::TerraformSetting::Bool(b) => Expression::Bool(*b),
+                crate::graph::TerraformSetting::Str(s) => lit(s),
+            };
+            backend = backend.add_attribute((key.as_str(), value));
+        }
+        terraform = terraform.add_block(backend.build());
+    }
+    let terraform = terraform.add_block(providers).build();
     let mut provider = Block::builder("provider").add_label("azurerm");
     if let Some(id) = &graph.info.subscription_id {
         provider = provider.add_attribute(("subscription_id", lit(id)));
     }
     provider = provider.add_block(Block::builder("features").build());
-    let mut body = Body::builder()
-        .add_block(Block::builder("terraform").add_block(providers).build())
-        .add_block(provider.build());
+    let mut body = Body::builder().add_block(terraform).add_block(provider.build());
     if azapi {
         let mut provider = Block::builder("provider").add_label("azapi");
         if let Some(id) = &graph.info.subscription_id {

@@ -59,14 +59,17 @@ fn body_into(out: &mut Map<String, Value>, body: &Body, scope: Scope) -> anyhow:
                 let key = attr.key();
                 let value = match (scope, key) {
                     (Scope::Variable, "type") => Value::String(native(attr.expr())?),
-                    (_, "depends_on") => match attr.expr() {
+                    // Both take bare references: `lifecycle.ignore_changes` holds attribute
+                    // paths such as `app_settings["WEBSITE_RUN_FROM_PACKAGE"]` (Terraform JSON
+                    // syntax, "lifecycle blocks": each element a string holding the expression).
+                    (_, "depends_on" | "ignore_changes") => match attr.expr() {
                         Expression::Array(items) => Value::Array(
                             items
                                 .iter()
                                 .map(|e| native(e).map(Value::String))
                                 .collect::<Result<_, _>>()?,
                         ),
-                        other => bail!("`depends_on` must be a list, found {other:?}"),
+                        other => bail!("`{key}` must be a list, found {other:?}"),
                     },
                     _ => expression(attr.expr()).with_context(|| format!("attribute `{key}`"))?,
                 };
@@ -224,7 +227,9 @@ mod tests {
             let (text, doc) = document(&graph);
             assert_eq!(check_json(&doc), Vec::<String>::new(), "{plan:?}");
             assert!(
-                text.starts_with("{\n  \"terraform\": {\n    \"required_providers\""),
+                text.starts_with(
+                    "{\n  \"terraform\": {\n    \"required_version\": \">= 1.5\",\n    \"required_providers\""
+                ),
                 "{text}"
             );
             assert!(text.ends_with("}\n") && !text.ends_with("\n\n"));
@@ -270,8 +275,10 @@ mod tests {
             | (Expression::Array(_) | Expression::Object(_), _) => diffs.push(format!("{path}: {e:?} vs {j}")),
             // Non-literal expressions must stay expressions in JSON.
             (_, Value::String(js)) if literal(js).is_none() || path.ends_with(".type") => {}
-            // `depends_on` entries are bare references in JSON (Terraform JSON syntax).
-            (Expression::Traversal(_), Value::String(js)) if path.contains(".depends_on[") && *js == e.to_string() => {}
+            // `depends_on` and `ignore_changes` entries are bare references in JSON (Terraform
+            // JSON syntax).
+            (Expression::Traversal(_), Value::String(js))
+                if (path.contains(".depends_on[") || path.contains(".ignore_changes[")) && *js == e.to_string() => {}
             _ => diffs.push(format!("{path}: {e:?} vs {j}")),
         }
     }

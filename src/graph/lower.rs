@@ -9,12 +9,14 @@
 use std::collections::BTreeMap;
 
 use super::resource::*;
-use super::{GraphError, ResourceGraph, StackInfo};
+use super::{GraphError, ResourceGraph, StackInfo, TerraformSetting};
 use crate::limits::limits;
 use crate::resolve::{NameKey, Resolved};
 
 /// Path of the Functions SignalR trigger webhook (facts §4, func-signalr-trigger).
 pub const SIGNALR_WEBHOOK_PATH: &str = "/runtime/webhooks/signalr";
+/// The setting publishing adds on Y1 and EP (P14).
+pub const RUN_FROM_PACKAGE: &str = "WEBSITE_RUN_FROM_PACKAGE";
 /// The SignalR triggers the generated Functions app has for every hub: (function name
 /// suffix, category, event). Facts §4 / func-signalr-trigger: a trigger is routed by
 /// exact (hub, category, event), and `connections` has the events `connected` and
@@ -34,6 +36,21 @@ pub fn lower(r: &Resolved) -> Result<ResourceGraph, Vec<GraphError>> {
         location: r.location.value.clone(),
         subscription_id: r.subscription_id.as_ref().map(|s| s.value.clone()),
         azurerm_version: r.azurerm_version.value.clone(),
+        terraform_required_version: r.terraform_required_version.value.clone(),
+        terraform_backend: r.terraform_backend.as_ref().map(|b| {
+            let settings = b
+                .settings
+                .iter()
+                .map(|(k, v)| {
+                    let v = match v {
+                        crate::model::BackendValue::Bool(x) => TerraformSetting::Bool(*x),
+                        crate::model::BackendValue::Str(s) => TerraformSetting::Str(s.clone()),
+                    };
+                    (k.clone(), v)
+                })
+                .collect();
+            (b.kind.clone(), settings)
+        }),
     };
     let mut tags: Tags = r.tags.iter().map(|(k, v)| (k.value.clone(), v.value.clone())).collect();
     // sigc's own tags win: they identify what manages the resource.
@@ -507,9 +524,17 @@ fn function_app(r: &Resolved, plan: FunctionPlan, signalr_name: &str) -> Functio
         remote_debugging_enabled: false,
         scm_min_tls_version: "1.2".into(),
         cors_allowed_origins: f.cors_allowed_origins.value.iter().map(|s| s.value.clone()).collect(),
-        cors_support_credentials: !f.cors_allowed_origins.value.is_empty()
+        // Never `*` with credentials: a file that asks for both is refused by
+        // `cors/wildcard-with-credentials`; by default `*` turns credentials off.
+        cors_support_credentials: f.cors_support_credentials.value
+            && !f.cors_allowed_origins.value.is_empty()
             && f.cors_allowed_origins.value.iter().all(|o| o.value != "*"),
         app_settings,
+        publish_settings: if plan.is_flex() {
+            Vec::new()
+        } else {
+            vec![RUN_FROM_PACKAGE.to_string()]
+        },
         content_share: (!plan.is_flex()).then(|| content_share(app_name)),
         vnet_subnet: None,
         flex: plan.is_flex().then(|| Flex {

@@ -26,6 +26,17 @@ pub struct StackInfo {
     pub subscription_id: Option<String>,
     /// `[outputs] azurerm_version`, e.g. `~> 4.0`.
     pub azurerm_version: String,
+    /// `[outputs.terraform] required_version`, e.g. `>= 1.5`.
+    pub terraform_required_version: String,
+    /// `[outputs.terraform] backend`: (type, sorted settings), or local state.
+    pub terraform_backend: Option<(String, Vec<(String, TerraformSetting)>)>,
+}
+
+/// One backend setting value.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub enum TerraformSetting {
+    Bool(bool),
+    Str(String),
 }
 
 /// A problem found while building the graph.
@@ -332,7 +343,7 @@ mod tests {
         assert_eq!(blob.address(), "signalr.private_blob");
         assert_eq!(blob.instance_name("pe-chat-prod"), "pe-chat-prod-private-blob");
         assert_eq!(ResId::SignalR.instance_name("sigr-chat-prod"), "sigr-chat-prod");
-        assert!(std::mem::size_of::<ResId>() <= 50, "ResId stays small and Copy");
+        assert!(std::mem::size_of::<ResId>() <= 34, "ResId stays small and Copy");
     }
 
     fn info() -> StackInfo {
@@ -342,6 +353,8 @@ mod tests {
             location: "eastus".into(),
             subscription_id: None,
             azurerm_version: crate::resolve::DEFAULT_AZURERM_VERSION.into(),
+            terraform_required_version: crate::resolve::DEFAULT_TERRAFORM_VERSION.into(),
+            terraform_backend: None,
         }
     }
 

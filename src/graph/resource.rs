@@ -163,7 +163,7 @@ impl Ord for Kind {
 }
 
 /// Which instance of a kind: `main` for a singleton, else a stable label such as `blob`
-/// or `westus2`. At most [`Key::MAX`] bytes of `[a-z0-9_]`, starting with a letter, so
+/// or `westus2`. At most [`Key::MAX`] (31) bytes of `[a-z0-9_]`, starting with a letter, so
 /// it is a valid Terraform label and Bicep identifier part as it stands. Held inline so
 /// [`ResId`] stays `Copy` and compares without allocating.
 #[derive(Clone, Copy, PartialEq, Eq, Hash)]
@@ -182,7 +182,7 @@ pub enum KeyError {
 }
 
 impl Key {
-    pub const MAX: usize = 47;
+    pub const MAX: usize = 31;
     /// The key of a kind's only instance.
     pub const MAIN: Key = Key::from_static("main");
 
@@ -223,7 +223,7 @@ impl Key {
     pub const fn from_static(s: &'static str) -> Key {
         match Key::check(s) {
             Ok(()) => Key::copy(s),
-            Err(_) => panic!("a key is 1-47 bytes of [a-z0-9_], starting with a letter"),
+            Err(_) => panic!("a key is 1-31 bytes of [a-z0-9_], starting with a letter"),
         }
     }
 
@@ -568,6 +568,13 @@ pub struct FunctionApp {
     /// reference or a secret (storage keys, App Insights connection string, content
     /// share) are not here: each target expresses them in its own way.
     pub app_settings: BTreeMap<String, String>,
+    /// P14: settings the publish step adds to the app (`WEBSITE_RUN_FROM_PACKAGE` on Y1 and
+    /// EP, where `func azure functionapp publish` / zip deploy set it), which a re-apply must
+    /// never remove: Terraform ignores changes to them, ARM/Bicep carry their current value
+    /// over. Empty on Flex, which deploys to its blob container and does not take the setting.
+    /// Sources: hashicorp/terraform-provider-azurerm#17081, #24848;
+    /// learn.microsoft.com/azure/azure-functions/run-functions-from-deployment-package.
+    pub publish_settings: Vec<String>,
     /// Azure Files content share name (Y1 and EP only).
     pub content_share: Option<String>,
     pub flex: Option<Flex>,

@@ -173,6 +173,8 @@ static RULES: &[Rule] = &[
     cors::localhost_origin::RULE,
     cors::wildcard_mixed::RULE,
     cors::wildcard_origin::RULE,
+    cors::wildcard_with_credentials::RULE,
+    functions::cors_unavailable_on_y1::RULE,
     functions::invalid_host_id::RULE,
     functions::language_not_for_runtime::RULE,
     functions::reserved_app_setting::RULE,

@@ -108,6 +108,10 @@ pub struct Resolved {
     pub lock: Setting<String>,
     pub targets: Setting<Vec<Target>>,
     pub azurerm_version: Setting<String>,
+    /// `[outputs.terraform] required_version`.
+    pub terraform_required_version: Setting<String>,
+    /// `[outputs.terraform] backend`: its type and settings, in file order of sorted keys.
+    pub terraform_backend: Option<TerraformBackend>,
     pub waivers: Vec<Waiver>,
     /// Span of each top-level table the user wrote (`signalr`, `signalr.cors`, ...).
     pub tables: BTreeMap<String, Span>,
@@ -196,6 +200,23 @@ pub struct Upstream {
     pub wiring: Setting<String>,
 }
 
+/// A Terraform state backend.
+#[derive(Clone, Debug)]
+pub struct TerraformBackend {
+    /// `azurerm` or `local`.
+    pub kind: String,
+    /// Every other key, sorted, with its value.
+    pub settings: Vec<(String, crate::model::BackendValue)>,
+}
+
+/// Terraform CLI constraint written when the file sets none: 1.5 has every language
+/// feature the output uses (`import`-free, `check`-free; azapi 2.x needs >= 1.0).
+pub const DEFAULT_TERRAFORM_VERSION: &str = ">= 1.5";
+
+/// Keys the azurerm backend cannot work without
+/// (developer.hashicorp.com/terraform/language/backend/azurerm).
+const AZURERM_BACKEND_REQUIRED: [&str; 3] = ["storage_account_name", "container_name", "key"];
+
 #[derive(Clone, Debug)]
 pub struct Storage {
     pub sku: Setting<String>,
@@ -222,6 +243,8 @@ pub struct Functions {
     pub min_tls_version: Setting<String>,
     /// Defaults to the SignalR origins.
     pub cors_allowed_origins: Setting<Vec<Setting<String>>>,
+    /// P15: default true unless the origins hold `*` (browsers refuse `*` with credentials).
+    pub cors_support_credentials: Setting<bool>,
     pub app_settings: Vec<(Setting<String>, Setting<String>)>,
     pub maximum_instance_count: Setting<u32>,
     pub instance_memory_mb: Setting<u32>,
@@ -472,6 +495,10 @@ pub fn resolve(env: &Env) -> Result<Resolved, Vec<Diagnostic>> {
                 ..signalr_origins
             },
         },
+        cors_support_credentials: match f.and_then(|t| t.cors_support_credentials.clone()) {
+            Some(v) => Setting::explicit(*v.get_ref(), v.span()),
+            None => Setting::default(true, fn_span.clone()),
+        },
         app_settings: f.map(|t| map(&t.app_settings)).unwrap_or_default(),
         maximum_instance_count: pick(
             &f.and_then(|t| t.maximum_instance_count.clone()),
@@ -537,6 +564,44 @@ pub fn resolve(env: &Env) -> Result<Resolved, Vec<Diagnostic>> {
     if let Some(n) = &env.naming {
         tables.insert("naming".to_string(), n.span());
     }
+    let tf = o.and_then(|o| o.terraform.as_ref());
+    let tf_span = tf.map(|t| t.span()).unwrap_or_else(|| out_span.clone());
+    let terraform_required_version = pick(
+        &tf.and_then(|t| t.get_ref().required_version.clone()),
+        DEFAULT_TERRAFORM_VERSION.to_string(),
+        &tf_span,
+    );
+    let terraform_backend = match tf.and_then(|t| t.get_ref().backend.as_ref()) {
+        None => None,
+        Some(backend) => {
+            // The schema has checked the keys, their types and `type` itself.
+            let mut kind = String::new();
+            let mut settings = Vec::new();
+            for (k, v) in backend.get_ref() {
+                match (k.get_ref().as_str(), v.get_ref()) {
+                    ("type", crate::model::BackendValue::Str(t)) => kind = t.clone(),
+                    (key, value) => settings.push((key.to_string(), value.clone())),
+                }
+            }
+            if kind == "azurerm" {
+                let missing: Vec<&str> = AZURERM_BACKEND_REQUIRED
+                    .into_iter()
+                    .filter(|r| !settings.iter().any(|(k, _)| k == r))
+                    .collect();
+                if let Some(first) = missing.first() {
+                    let list = missing.iter().map(|m| format!("`{m}`")).collect::<Vec<_>>().join(", ");
+                    return Err(vec![Diagnostic::error(
+                        "input/missing-key",
+                        format!("the azurerm backend needs {list}"),
+                    )
+                    .primary(backend.span(), format!("azurerm backend without `{first}`"))
+                    .note("Terraform asks for them at `terraform init` otherwise, and the state location stays unrecorded")
+                    .help(format!("add {list} to `backend`"))]);
+                }
+            }
+            Some(TerraformBackend { kind, settings })
+        }
+    };
 
     Ok(Resolved {
         environment,
@@ -561,6 +626,8 @@ pub fn resolve(env: &Env) -> Result<Resolved, Vec<Diagnostic>> {
             DEFAULT_AZURERM_VERSION.to_string(),
             &out_span,
         ),
+        terraform_required_version,
+        terraform_backend,
         waivers,
         tables,
     })

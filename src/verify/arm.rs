@@ -336,10 +336,18 @@ impl Walker<'_> {
             let Some(branches) = schema.get(key).and_then(Value::as_array) else {
                 continue;
             };
+            // A schema with its own `properties` beside the branches (`sites/config`: type and
+            // apiVersion above, one branch per name) splits one object between them: each
+            // branch sees part of it, and the parent knows the branches' names too.
+            let branch_at = if schema.contains_key("properties") {
+                at.partial()
+            } else {
+                at.same()
+            };
             let mut best: Option<Vec<Problem>> = None;
             for branch in branches {
                 let mut found = Vec::new();
-                self.validate(doc, branch, value, at.same(), &mut found);
+                self.validate(doc, branch, value, branch_at, &mut found);
                 if found.is_empty() {
                     best = None;
                     break;
@@ -500,7 +508,20 @@ impl Walker<'_> {
             None if !schema.contains_key("allOf") => *open = true,
             None => {}
         }
-        for member in schema.get("allOf").and_then(Value::as_array).into_iter().flatten() {
+        let branches = schema
+            .contains_key("properties")
+            .then(|| ["oneOf", "anyOf"].map(|k| schema.get(k).and_then(Value::as_array)))
+            .into_iter()
+            .flatten()
+            .flatten()
+            .flatten();
+        for member in schema
+            .get("allOf")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .chain(branches)
+        {
             let (member_doc, member) = match member.get("$ref").and_then(Value::as_str) {
                 Some(r) => match self.resolve(doc, r) {
                     Some(found) => found,

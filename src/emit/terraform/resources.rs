@@ -324,7 +324,22 @@ fn function_app(graph: &ResourceGraph, resource: &Resource, app: &FunctionApp) -
                 .build(),
         );
     }
-    Ok(b.add_block(site.build()).add_block(identity_block()).build())
+    let mut b = b.add_block(site.build()).add_block(identity_block());
+    if !app.publish_settings.is_empty() {
+        // P14: publishing sets these; without this the next apply plans their removal and
+        // the published code disappears (hashicorp/terraform-provider-azurerm#17081, #24848).
+        let ignored = app
+            .publish_settings
+            .iter()
+            .map(|s| Expression::from(root("app_settings").index(lit(s)).build()))
+            .collect();
+        b = b.add_block(
+            Block::builder("lifecycle")
+                .add_attribute(("ignore_changes", Expression::Array(ignored)))
+                .build(),
+        );
+    }
+    Ok(b.build())
 }
 
 fn signalr(graph: &ResourceGraph, resource: &Resource, s: &SignalR) -> anyhow::Result<Block> {

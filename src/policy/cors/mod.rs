@@ -12,6 +12,7 @@ pub mod invalid_origin;
 pub mod localhost_origin;
 pub mod wildcard_mixed;
 pub mod wildcard_origin;
+pub mod wildcard_with_credentials;
 
 use std::net::{Ipv4Addr, Ipv6Addr};
 

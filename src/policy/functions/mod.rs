@@ -1,5 +1,6 @@
 //! `functions/*` rules: the function app.
 
+pub mod cors_unavailable_on_y1;
 pub mod invalid_host_id;
 pub mod language_not_for_runtime;
 pub mod reserved_app_setting;
