@@ -17,6 +17,7 @@ pub struct Limits {
     pub cors: Cors,
     pub network_acl: NetworkAcl,
     pub security: Security,
+    pub network: Network,
     pub tags: Tags,
     pub roles: BTreeMap<String, RoleEntry>,
 }
@@ -70,6 +71,11 @@ pub struct Sku {
     pub extra_messages_billed: bool,
     pub network_acl: bool,
     pub disable_public_network: bool,
+    /// Private endpoints (`signalr` group) on this tier.
+    pub private_endpoints: bool,
+    /// Geo-replicas (`Microsoft.SignalRService/signalR/replicas`) on this tier.
+    pub geo_replicas: bool,
+    pub custom_domain: bool,
     pub source: Vec<String>,
 }
 
@@ -175,6 +181,26 @@ pub struct NetworkAcl {
     /// Hub servers, which Serverless mode does not have.
     pub server: String,
     pub serverless_mode: String,
+    pub source: Vec<String>,
+}
+
+/// `[network]`: the private mode's address plan, delegations, replica and Key Vault limits.
+#[derive(Debug, Deserialize)]
+pub struct Network {
+    /// Azure's smallest IPv4 subnet, as a prefix length.
+    pub subnet_min_prefix: u8,
+    /// Addresses Azure reserves in every subnet.
+    pub subnet_reserved_addresses: u64,
+    /// The longest prefix a VNet integration subnet may have.
+    pub functions_subnet_max_prefix: u8,
+    pub flex_delegation: String,
+    pub elastic_premium_delegation: String,
+    pub max_replicas: usize,
+    pub key_vault_secret_host_suffix: String,
+    /// Captures the vault name and the secret name.
+    pub key_vault_secret_regex: String,
+    /// Captures the vault name.
+    pub key_vault_id_regex: String,
     pub source: Vec<String>,
 }
 

@@ -20,6 +20,8 @@ pub struct Env {
     #[serde(default)]
     pub monitoring: Option<S<Monitoring>>,
     #[serde(default)]
+    pub network: Option<S<Network>>,
+    #[serde(default)]
     pub functions: Option<S<Functions>>,
     #[serde(default)]
     pub outputs: Option<S<Outputs>>,
@@ -37,6 +39,7 @@ pub struct Environment {
     pub subscription_id: Option<S<String>>,
     #[serde(default)]
     pub tags: BTreeMap<S<String>, S<String>>,
+    pub lock: Option<S<String>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -68,6 +71,23 @@ pub struct SignalR {
     pub cors: Option<S<Cors>>,
     pub network_acl: Option<S<NetworkAcl>>,
     pub upstream: Option<S<Upstream>>,
+    pub replicas: Option<S<Vec<S<Replica>>>>,
+    pub custom_domain: Option<S<CustomDomain>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Replica {
+    pub location: S<String>,
+    pub capacity: Option<S<u32>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CustomDomain {
+    pub host_name: S<String>,
+    pub certificate_secret_id: S<String>,
+    pub key_vault_id: S<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -116,6 +136,15 @@ pub struct Monitoring {
     pub retention_days: Option<S<u32>>,
     pub daily_quota_gb: Option<S<f64>>,
     pub diagnostic_settings: Option<S<bool>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Network {
+    pub mode: Option<S<String>>,
+    pub address_space: Option<S<String>>,
+    pub functions_subnet: Option<S<String>>,
+    pub endpoints_subnet: Option<S<String>>,
 }
 
 #[derive(Debug, Deserialize)]

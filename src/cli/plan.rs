@@ -6,7 +6,7 @@ use std::path::Path;
 use serde_json::json;
 use sigc::diag::human::Style;
 use sigc::diag::FileReport;
-use sigc::graph::ResourceGraph;
+use sigc::graph::{ResourceGraph, Settings};
 use sigc::{compile, Options};
 
 use super::inputs::{self, expand};
@@ -67,15 +67,42 @@ fn deps(graph: &ResourceGraph, id: sigc::graph::ResId) -> Vec<String> {
     graph.depends_on(id).into_iter().map(|d| d.address()).collect()
 }
 
+/// SignalR units across the primary and its geo-replicas (each billed as its own units),
+/// with one `address xN` part each; `None` without replicas.
+fn signalr_units(graph: &ResourceGraph) -> Option<(u32, String)> {
+    let units: Vec<(String, u32)> = graph
+        .in_order()
+        .filter_map(|r| match &r.settings {
+            Settings::SignalR(s) => Some((r.id.address(), s.sku.capacity)),
+            Settings::SignalRReplica(s) => Some((r.id.address(), s.sku.capacity)),
+            _ => None,
+        })
+        .collect();
+    if units.len() < 2 {
+        return None;
+    }
+    let total = units.iter().map(|(_, u)| u).sum();
+    let parts = units
+        .iter()
+        .map(|(a, u)| format!("{a} x{u}"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    Some((total, parts))
+}
+
 fn human(graph: &ResourceGraph) -> String {
     let i = &graph.info;
     let mut out = format!(
-        "environment `{}` of workload `{}` in {}: {} resources\n\n",
+        "environment `{}` of workload `{}` in {}: {} resources\n",
         i.environment,
         i.workload,
         i.location,
         graph.len()
     );
+    if let Some((total, parts)) = signalr_units(graph) {
+        let _ = writeln!(out, "SignalR units: {total}, each billed ({parts})");
+    }
+    out.push('\n');
     for (n, r) in graph.in_order().enumerate() {
         let _ = writeln!(out, "{:>2}. {}  {}", n + 1, r.id.address(), r.name);
         let _ = writeln!(
@@ -98,6 +125,13 @@ fn markdown(graph: &ResourceGraph) -> String {
         "### sigc plan: `{}` ({}, {})\n\n| # | resource | name | type | sku | depends on |\n| --- | --- | --- | --- | --- | --- |\n",
         i.environment, i.workload, i.location
     );
+    if let Some((total, parts)) = signalr_units(graph) {
+        out = out.replacen(
+            "\n\n|",
+            &format!("\n\nSignalR units: **{total}**, each billed ({parts})\n\n|"),
+            1,
+        );
+    }
     for (n, r) in graph.in_order().enumerate() {
         let cell = |s: &str| s.replace('|', "\\|");
         let _ = writeln!(
@@ -131,7 +165,10 @@ fn json_plan(graph: &ResourceGraph) -> String {
             })
         })
         .collect();
-    let doc = json!({"version": 1, "environment": graph.info.environment, "workload": graph.info.workload, "location": graph.info.location, "resources": resources});
+    let mut doc = json!({"version": 1, "environment": graph.info.environment, "workload": graph.info.workload, "location": graph.info.location, "resources": resources});
+    if let Some((total, _)) = signalr_units(graph) {
+        doc["signalr_units"] = json!(total);
+    }
     serde_json::to_string_pretty(&doc).expect("JSON values serialise") + "\n"
 }
 

@@ -119,6 +119,16 @@ impl<'a> Printer<'a> {
             ));
         }
         let names: Vec<String> = self.scope.segments(r)?.iter().map(|n| quote(n)).collect();
+        // A nested deployment into another group is named in that group.
+        if let Some((subscription, group)) = r.module.as_ref().and_then(|m| m.target.as_ref()) {
+            return Ok(format!(
+                "resourceId({}, {}, {}, {})",
+                quote(subscription),
+                quote(group),
+                quote(r.ty),
+                names.join(", ")
+            ));
+        }
         Ok(format!("resourceId({}, {})", quote(r.ty), names.join(", ")))
     }
 
@@ -352,6 +362,10 @@ impl<'a> Printer<'a> {
         m.insert("type".into(), json!(r.ty));
         m.insert("apiVersion".into(), json!(r.api));
         m.insert("name".into(), lit(&self.scope.segments(r)?.join("/")));
+        if let Some((subscription, group)) = &call.target {
+            m.insert("subscriptionId".into(), lit(subscription));
+            m.insert("resourceGroup".into(), lit(group));
+        }
         let mut template_json = Map::new();
         template_json.insert("$schema".into(), json!(RESOURCE_GROUP_SCHEMA));
         template_json.insert("contentVersion".into(), json!(CONTENT_VERSION));

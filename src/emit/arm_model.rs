@@ -59,9 +59,10 @@ use anyhow::{bail, Context, Result};
 
 use super::CONTRACT_OUTPUTS;
 use crate::graph::{
-    AppInsights, DiagnosticSetting, FunctionApp, HostKey, Kind, LogAnalytics, LogSource, NetworkAcl, ResId,
-    Resource as GraphResource, ResourceGraph, RoleAssignment, ServicePlan, Settings, SignalR, Storage, StorageAuth,
-    Upstream, UpstreamAuth,
+    AppInsights, CustomCertificate, CustomDomain, DiagnosticSetting, ExternalRoleAssignment, FunctionApp, HostKey,
+    Kind, LogAnalytics, LogSource, ManagementLock, NetworkAcl, PrivateDnsZoneLink, PrivateEndpoint, ResId,
+    Resource as GraphResource, ResourceGraph, RoleAssignment, ServicePlan, Settings, SignalR, SignalRReplica, Storage,
+    StorageAuth, Subnet, Upstream, UpstreamAuth, VirtualNetwork,
 };
 
 /// API versions: the newest stable of each type in schemas/arm (see its README).
@@ -73,6 +74,10 @@ pub const COMPONENTS_API: &str = "2020-02-02";
 /// serverfarms and sites; `functionAppConfig` (Flex) needs 2023-12-01 or later.
 pub const WEB_API: &str = "2024-11-01";
 pub const ROLE_ASSIGNMENTS_API: &str = "2022-04-01";
+/// virtualNetworks (with their subnets inline) and privateEndpoints (with their zone groups).
+pub const NETWORK_API: &str = "2024-05-01";
+pub const PRIVATE_DNS_API: &str = "2024-06-01";
+pub const LOCKS_API: &str = "2020-05-01";
 /// `Microsoft.Insights/diagnosticSettings`: the first version with `categoryGroup`
 /// (`allLogs`); the stable 2016-09-01 has no category groups (schemas/arm/README.md).
 pub const DIAGNOSTIC_SETTINGS_API: &str = "2021-05-01-preview";
@@ -265,6 +270,9 @@ pub struct ModuleCall {
     /// read the deployment's state (`reference()`, `listKeys()`, parameters) and writes
     /// the rest into its copy of the template; Bicep passes them all.
     pub params: Vec<(&'static str, Expr)>,
+    /// Another resource group to deploy into, `(subscription id, group)`: a role on a
+    /// resource outside the stack (the custom domain's Key Vault). `None`: the stack's group.
+    pub target: Option<(String, String)>,
 }
 
 /// A reusable template: its own parameters and declarations (which reference each other
@@ -619,6 +627,15 @@ pub fn symbol(id: ResId) -> String {
         Kind::SignalR | Kind::SignalRNetworkAcl => "signalR",
         Kind::HostKey => "signalrHostKey",
         Kind::RoleAssignment => return camel(id.label(), false) + "Assignment",
+        Kind::VirtualNetwork => "vnet",
+        Kind::Subnet => "subnet",
+        Kind::PrivateEndpoint => "privateEndpoint",
+        Kind::PrivateDnsZone => "privateDnsZone",
+        Kind::PrivateDnsZoneLink => "privateDnsZoneLink",
+        Kind::SignalRReplica => "signalRReplica",
+        Kind::SignalRCustomCertificate => "signalRCustomCertificate",
+        Kind::SignalRCustomDomain => "signalRCustomDomain",
+        Kind::ManagementLock => "resourceGroupLock",
         // `signalRDiagnostics`: named after the symbol of the resource whose logs it sends.
         Kind::DiagnosticSetting => {
             if let Some(source) = LogSource::ALL.into_iter().find(|s| s.label() == id.label()) {
@@ -638,6 +655,8 @@ pub fn symbol(id: ResId) -> String {
 pub fn decl_of(graph: &ResourceGraph, id: ResId) -> Ref {
     match graph.get(id).map(|r| &r.settings) {
         Some(Settings::SignalRNetworkAcl(acl)) => Ref::Node(acl.signalr),
+        // Subnets are declared inside their VNet (see [`virtual_network`]).
+        Some(Settings::Subnet(sn)) => Ref::Node(sn.vnet),
         _ => Ref::Node(id),
     }
 }
@@ -711,6 +730,33 @@ pub fn lower(graph: &ResourceGraph) -> Result<Stack> {
             Settings::HostKey(k) => host_key(graph, resource, k),
             Settings::RoleAssignment(ra) => role_assignment(graph, resource, ra, &mut templates)?,
             Settings::DiagnosticSetting(d) => diagnostic_setting(resource, d),
+            Settings::VirtualNetwork(v) => virtual_network(graph, resource, v),
+            Settings::Subnet(sn) => subnet(resource, sn),
+            Settings::PrivateDnsZone(_) => private_dns_zone(resource),
+            Settings::PrivateDnsZoneLink(l) => zone_link(resource, l),
+            Settings::PrivateEndpoint(pe) => {
+                // The endpoint, then its zone group (a child that comes after it).
+                let own = Ref::Node(resource.id);
+                let mut r = private_endpoint(resource, pe);
+                for dep in graph.depends_on(resource.id) {
+                    let dep = decl_of(graph, dep);
+                    if dep != Ref::Node(ResId::ResourceGroup) && dep != own && !r.depends_on.contains(&dep) {
+                        r.depends_on.push(dep);
+                    }
+                }
+                let mut group = zone_group(graph, resource.id, pe).with_context(context)?;
+                group.depends_on = vec![own, Ref::Node(pe.zone)];
+                items.push(Item::Resource(Box::new(r)));
+                items.push(Item::Resource(Box::new(group)));
+                continue;
+            }
+            Settings::SignalRReplica(rep) => replica(resource, rep),
+            Settings::SignalRCustomCertificate(c) => custom_certificate(resource, c),
+            Settings::SignalRCustomDomain(d) => custom_domain(resource, d),
+            Settings::ManagementLock(l) => management_lock(resource, l),
+            Settings::ExternalRoleAssignment(ra) => {
+                external_role_assignment(resource, ra, &mut templates).with_context(context)?
+            }
         };
         let own = r.key;
         for dep in graph.depends_on(resource.id) {
@@ -810,11 +856,23 @@ fn storage(resource: &GraphResource, s: &Storage) -> Resource {
     located(&mut r, resource);
     r.sku = Some(Node::obj([("name", Node::str(&s.sku_name))]));
     r.kind = Some(Node::str(&s.kind));
-    r.properties = Some(Node::obj([
-        ("minimumTlsVersion", Node::str(&s.min_tls_version)),
-        ("allowBlobPublicAccess", Node::Bool(s.allow_blob_public_access)),
-        ("supportsHttpsTrafficOnly", Node::Bool(s.https_only)),
-    ]));
+    let mut properties = vec![
+        ("minimumTlsVersion".to_string(), Node::str(&s.min_tls_version)),
+        ("allowBlobPublicAccess".into(), Node::Bool(s.allow_blob_public_access)),
+        ("supportsHttpsTrafficOnly".into(), Node::Bool(s.https_only)),
+    ];
+    if !s.public_network_access {
+        // Private mode: only the private endpoints reach the account.
+        properties.push(("publicNetworkAccess".into(), Node::str("Disabled")));
+        properties.push((
+            "networkAcls".into(),
+            Node::obj([
+                ("defaultAction", Node::str("Deny")),
+                ("bypass", Node::str("AzureServices")),
+            ]),
+        ));
+    }
+    r.properties = Some(Node::Object(properties));
     r
 }
 
@@ -987,14 +1045,19 @@ fn function_app(graph: &ResourceGraph, resource: &GraphResource, f: &FunctionApp
 
     let mut site_config = Vec::new();
     let mut put = |k: &str, v: Node| site_config.push((k.to_string(), v));
-    if let Some(stack) = &f.linux_fx_version {
-        put("linuxFxVersion", Node::str(stack));
+    // The graph's value (main d32ba15: `Node|22`, `Python|3.12`); Flex has none.
+    if let Some(fx) = &f.linux_fx_version {
+        put("linuxFxVersion", Node::str(fx));
     }
     put("minTlsVersion", Node::str(&f.min_tls_version));
     put("scmMinTlsVersion", Node::str(&f.scm_min_tls_version));
     put("ftpsState", Node::str(&f.ftps_state));
     put("http20Enabled", Node::Bool(f.http2_enabled));
     put("remoteDebuggingEnabled", Node::Bool(f.remote_debugging_enabled));
+    // EP: all outbound traffic through the integration subnet (Flex routes all of it anyway).
+    if f.vnet_subnet.is_some() && f.plan.is_elastic_premium() {
+        put("vnetRouteAllEnabled", Node::Bool(true));
+    }
     if !f.cors_allowed_origins.is_empty() {
         put(
             "cors",
@@ -1017,6 +1080,9 @@ fn function_app(graph: &ResourceGraph, resource: &GraphResource, f: &FunctionApp
         ("httpsOnly".into(), Node::Bool(f.https_only)),
         ("siteConfig".into(), Node::Object(site_config)),
     ];
+    if let Some(subnet) = f.vnet_subnet {
+        properties.push(("virtualNetworkSubnetId".into(), Node::Expr(Expr::Id(Ref::Node(subnet)))));
+    }
     if let Some(flex) = &f.flex {
         let container = graph.get(flex.container).context("the Flex package container")?;
         if container.name != flex.container_name {
@@ -1199,6 +1265,16 @@ fn signalr(graph: &ResourceGraph, resource: &GraphResource, s: &SignalR) -> Resu
         }),
     )]));
     r.properties = Some(Node::Object(properties));
+    if network_acl(graph, resource.id).is_some_and(|acl| !acl.private_endpoints.is_empty()) {
+        // `networkACLs.privateEndpoints` names the service-side connection
+        // (`<service>.<guid>`), which exists only once the endpoint does: ARM cannot name
+        // it here (Terraform's separate ACL resource can, after the endpoint).
+        r.comments = vec![
+            "Private endpoint traffic: the ACL entry of the private endpoint connection is the".into(),
+            "service's own (Azure names the connection when the endpoint is created); see README,".into(),
+            "Private networking.".into(),
+        ];
+    }
     Ok(r)
 }
 
@@ -1444,6 +1520,7 @@ fn role_assignment(
             ),
             (PRINCIPAL_TYPE, Expr::str(&ra.principal_type)),
         ],
+        target: None,
     });
     r.comments = vec![
         format!(
@@ -1455,6 +1532,283 @@ fn role_assignment(
         format!("{file}: the assignment's name is computed there from the principal id (P17)."),
     ];
     Ok(r)
+}
+
+/// The API version of the Key Vault the custom domain's grant is scoped to (referenced only).
+pub const KEY_VAULT_API: &str = "2023-07-01";
+
+/// A role on a resource outside the stack's resource group (the custom domain's Key
+/// Vault): the same role-assignment template, deployed as a module into that resource's
+/// own subscription and group (ARM `subscriptionId`/`resourceGroup` on the nested
+/// deployment, Bicep `scope: resourceGroup(...)`).
+fn external_role_assignment(
+    resource: &GraphResource,
+    ra: &ExternalRoleAssignment,
+    templates: &mut Vec<Template>,
+) -> Result<Resource> {
+    let parts: Vec<&str> = ra.scope_id.trim_matches('/').split('/').collect();
+    let (subscription, group, name) = match parts.as_slice() {
+        ["subscriptions", sub, "resourceGroups", rg, "providers", ns, "vaults", name]
+            if ns.eq_ignore_ascii_case("Microsoft.KeyVault") =>
+        {
+            (sub.to_string(), rg.to_string(), name.to_string())
+        }
+        _ => bail!("`{}` is not a Key Vault resource ID", ra.scope_id),
+    };
+    let file = "role_assignment_key_vault.bicep".to_string();
+    let template = match templates.iter().position(|t| t.file == file) {
+        Some(i) => i,
+        None => {
+            templates.push(role_template(file.clone(), "Microsoft.KeyVault/vaults", KEY_VAULT_API));
+            templates.len() - 1
+        }
+    };
+    let mut r = Resource::new(
+        Ref::Node(resource.id),
+        "Microsoft.Resources/deployments",
+        RESOURCES_API,
+        ResName::Top(format!("sigc-role-{}", ra.role.label().replace('_', "-"))),
+    );
+    r.module = Some(ModuleCall {
+        template,
+        params: vec![
+            (SCOPE_NAME, Expr::str(&name)),
+            (PRINCIPAL_ID, Expr::PrincipalId(Ref::Node(ra.principal))),
+            (
+                ROLE_DEFINITION_ID,
+                Expr::Call(
+                    "subscriptionResourceId",
+                    vec![
+                        Expr::str("Microsoft.Authorization/roleDefinitions"),
+                        Expr::str(&ra.role_definition_id),
+                    ],
+                ),
+            ),
+            (PRINCIPAL_TYPE, Expr::str(&ra.principal_type)),
+        ],
+        target: Some((subscription, group.clone())),
+    });
+    r.comments = vec![
+        format!(
+            "Grants '{}' to the identity of {} on the Key Vault `{name}`, in its own group `{group}`.",
+            ra.role.display_name(),
+            symbol(ra.principal)
+        ),
+        "SignalR reads the custom domain's certificate with it.".into(),
+    ];
+    Ok(r)
+}
+
+/// The VNet with its subnets inline: an ARM redeploy of a VNet whose `subnets` are left
+/// out would try to delete the subnets in use (the subnet nodes are `existing` children).
+fn virtual_network(graph: &ResourceGraph, resource: &GraphResource, v: &VirtualNetwork) -> Resource {
+    let mut r = top(resource, "Microsoft.Network/virtualNetworks", NETWORK_API);
+    located(&mut r, resource);
+    let subnets = graph
+        .in_order()
+        .filter_map(|n| match &n.settings {
+            Settings::Subnet(sn) if sn.vnet == resource.id => Some((n, sn)),
+            _ => None,
+        })
+        .map(|(n, sn)| {
+            let mut properties = vec![("addressPrefix".to_string(), Node::str(&sn.address_prefix))];
+            match &sn.delegation {
+                Some(service) => properties.push((
+                    "delegations".into(),
+                    Node::Array(vec![Node::obj([
+                        ("name", Node::str("delegation")),
+                        ("properties", Node::obj([("serviceName", Node::str(service))])),
+                    ])]),
+                )),
+                None => properties.push(("privateEndpointNetworkPolicies".into(), Node::str("Disabled"))),
+            }
+            Node::obj([("name", Node::str(&n.name)), ("properties", Node::Object(properties))])
+        })
+        .collect();
+    r.properties = Some(Node::obj([
+        (
+            "addressSpace",
+            Node::obj([("addressPrefixes", Node::strs(std::slice::from_ref(&v.address_space)))]),
+        ),
+        ("subnets", Node::Array(subnets)),
+    ]));
+    r
+}
+
+/// A subnet, declared in its VNet's body: referenced here, never deployed on its own.
+fn subnet(resource: &GraphResource, sn: &Subnet) -> Resource {
+    let mut r = Resource::new(
+        Ref::Node(resource.id),
+        "Microsoft.Network/virtualNetworks/subnets",
+        NETWORK_API,
+        ResName::Child {
+            parent: Ref::Node(sn.vnet),
+            name: resource.name.clone(),
+        },
+    );
+    r.existing = true;
+    r.comments = vec!["Declared inside its VNet (a VNet redeploy keeps its subnets): referenced here.".into()];
+    r
+}
+
+/// Private DNS zones are global resources.
+fn private_dns_zone(resource: &GraphResource) -> Resource {
+    let mut r = top(resource, "Microsoft.Network/privateDnsZones", PRIVATE_DNS_API);
+    r.location = Some(Expr::str("global"));
+    r.tags = Some(resource.tags.iter().map(|(k, v)| (k.clone(), v.clone())).collect());
+    r.properties = Some(Node::Object(Vec::new()));
+    r
+}
+
+fn zone_link(resource: &GraphResource, l: &PrivateDnsZoneLink) -> Resource {
+    let mut r = Resource::new(
+        Ref::Node(resource.id),
+        "Microsoft.Network/privateDnsZones/virtualNetworkLinks",
+        PRIVATE_DNS_API,
+        ResName::Child {
+            parent: Ref::Node(l.zone),
+            name: resource.name.clone(),
+        },
+    );
+    r.location = Some(Expr::str("global"));
+    r.tags = Some(resource.tags.iter().map(|(k, v)| (k.clone(), v.clone())).collect());
+    r.properties = Some(Node::obj([
+        (
+            "virtualNetwork",
+            Node::obj([("id", Node::Expr(Expr::Id(Ref::Node(l.vnet))))]),
+        ),
+        ("registrationEnabled", Node::Bool(false)),
+    ]));
+    r
+}
+
+fn private_endpoint(resource: &GraphResource, pe: &PrivateEndpoint) -> Resource {
+    let mut r = top(resource, "Microsoft.Network/privateEndpoints", NETWORK_API);
+    located(&mut r, resource);
+    r.properties = Some(Node::obj([
+        (
+            "subnet",
+            Node::obj([("id", Node::Expr(Expr::Id(Ref::Node(pe.subnet))))]),
+        ),
+        (
+            "privateLinkServiceConnections",
+            Node::Array(vec![Node::obj([
+                ("name", Node::str(&pe.connection_name)),
+                (
+                    "properties",
+                    Node::obj([
+                        ("privateLinkServiceId", Node::Expr(Expr::Id(Ref::Node(pe.target)))),
+                        ("groupIds", Node::strs(std::slice::from_ref(&pe.group_id))),
+                    ]),
+                ),
+            ])]),
+        ),
+    ]));
+    r
+}
+
+/// The zone group that registers the endpoint's address in its private DNS zone. Its
+/// symbol is fixed per private-link group (an aux declaration's name is static).
+fn zone_group(graph: &ResourceGraph, endpoint: ResId, pe: &PrivateEndpoint) -> Result<Resource> {
+    let symbol = match pe.group_id.as_str() {
+        "signalr" => "privateEndpointSignalrZoneGroup",
+        "blob" => "privateEndpointBlobZoneGroup",
+        "queue" => "privateEndpointQueueZoneGroup",
+        "table" => "privateEndpointTableZoneGroup",
+        "file" => "privateEndpointFileZoneGroup",
+        other => bail!("no zone group symbol for private-link group `{other}`"),
+    };
+    let zone = graph.get(pe.zone).context("the endpoint's private DNS zone")?;
+    let mut r = Resource::new(
+        Ref::Aux(endpoint, symbol),
+        "Microsoft.Network/privateEndpoints/privateDnsZoneGroups",
+        NETWORK_API,
+        ResName::Child {
+            parent: Ref::Node(endpoint),
+            name: "default".into(),
+        },
+    );
+    r.properties = Some(Node::obj([(
+        "privateDnsZoneConfigs",
+        Node::Array(vec![Node::obj([
+            ("name", Node::Str(zone.name.replace('.', "-"))),
+            (
+                "properties",
+                Node::obj([("privateDnsZoneId", Node::Expr(Expr::Id(Ref::Node(pe.zone))))]),
+            ),
+        ])]),
+    )]));
+    Ok(r)
+}
+
+/// A geo-replica: a child of SignalR in its own region, with its own units.
+fn replica(resource: &GraphResource, rep: &SignalRReplica) -> Resource {
+    let mut r = Resource::new(
+        Ref::Node(resource.id),
+        "Microsoft.SignalRService/signalR/replicas",
+        SIGNALR_API,
+        ResName::Child {
+            parent: Ref::Node(rep.signalr),
+            name: resource.name.clone(),
+        },
+    );
+    r.location = Some(Expr::str(&rep.location));
+    r.tags = Some(resource.tags.iter().map(|(k, v)| (k.clone(), v.clone())).collect());
+    r.sku = Some(Node::obj([
+        ("name", Node::str(&rep.sku.name)),
+        ("tier", Node::str(&rep.sku.tier)),
+        ("capacity", Node::Int(i64::from(rep.sku.capacity))),
+    ]));
+    r.properties = Some(Node::Object(Vec::new()));
+    r
+}
+
+fn custom_certificate(resource: &GraphResource, c: &CustomCertificate) -> Resource {
+    let mut r = Resource::new(
+        Ref::Node(resource.id),
+        "Microsoft.SignalRService/signalR/customCertificates",
+        SIGNALR_API,
+        ResName::Child {
+            parent: Ref::Node(c.signalr),
+            name: resource.name.clone(),
+        },
+    );
+    r.properties = Some(Node::obj([
+        ("keyVaultBaseUri", Node::str(&c.key_vault_base_uri)),
+        ("keyVaultSecretName", Node::str(&c.secret_name)),
+    ]));
+    r
+}
+
+fn custom_domain(resource: &GraphResource, d: &CustomDomain) -> Resource {
+    let mut r = Resource::new(
+        Ref::Node(resource.id),
+        "Microsoft.SignalRService/signalR/customDomains",
+        SIGNALR_API,
+        ResName::Child {
+            parent: Ref::Node(d.signalr),
+            name: resource.name.clone(),
+        },
+    );
+    r.properties = Some(Node::obj([
+        ("domainName", Node::str(&d.host_name)),
+        (
+            "customCertificate",
+            Node::obj([("id", Node::Expr(Expr::Id(Ref::Node(d.certificate))))]),
+        ),
+    ]));
+    r
+}
+
+/// Deployed into the resource group without a `scope`, the lock applies to the group.
+fn management_lock(resource: &GraphResource, l: &ManagementLock) -> Resource {
+    let mut r = top(resource, "Microsoft.Authorization/locks", LOCKS_API);
+    r.properties = Some(Node::obj([
+        ("level", Node::str(&l.level)),
+        ("notes", Node::str(&l.notes)),
+    ]));
+    r.comments = vec!["After every other resource: a ReadOnly lock placed earlier would refuse their creation.".into()];
+    r
 }
 
 #[cfg(test)]

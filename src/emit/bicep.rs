@@ -339,6 +339,14 @@ impl<'a> Printer<'a> {
                 bail!("module {} has a fixed deployment name", r.symbol)
             };
             let _ = writeln!(out, "  name: {}", bicep_str(name));
+            if let Some((subscription, group)) = &call.target {
+                let _ = writeln!(
+                    out,
+                    "  scope: resourceGroup({}, {})",
+                    bicep_str(subscription),
+                    bicep_str(group)
+                );
+            }
             let params: Vec<(&str, Field)> = call.params.iter().map(|(k, v)| (*k, Field::Expr(v))).collect();
             let _ = writeln!(out, "  params: {}", self.object(&params, 2)?);
             self.explicit_depends_on(r, &mut out)?;

@@ -58,6 +58,7 @@ const ARM_BICEP: &[Target] = &[Target::Arm, Target::Bicep];
 const ALL: &[Target] = &[Target::Terraform, Target::Arm, Target::Bicep];
 
 const PUBLIC_APP: &str = "browsers call negotiate and SignalR calls the upstream webhook on the app's public endpoint: this stack has no VNet or private endpoint";
+const PRIVATE_MODE_APP: &str = "browsers call negotiate and SignalR calls the upstream webhook on the app's public endpoint; in private mode only the app's outbound traffic goes through the VNet (README, Private networking)";
 const PUBLIC_STORAGE: &str =
     "the function app reaches its host storage over the public endpoint: this stack has no VNet or private endpoint";
 
@@ -94,6 +95,26 @@ pub fn skips(resource: &Resource, graph: &ResourceGraph, target: Target) -> Vec<
 /// Every accepted check of one resource with the targets where checkov fails it.
 fn table(resource: &Resource, graph: &ResourceGraph) -> Vec<(&'static [Target], Skip)> {
     match &resource.settings {
+        Settings::Subnet(sn) => vec![(
+            TF,
+            Skip::new(
+                "CKV2_AZURE_31",
+                if sn.delegation.is_some() {
+                    "sigc attaches no NSG: the delegated subnet carries only the function app's outbound traffic, and the platform team's NSG policy applies to it"
+                } else {
+                    "sigc attaches no NSG: the subnet holds only private endpoints, which take only the traffic their private-link target accepts (network policies are off), and the platform team's NSG policy applies to it"
+                },
+            ),
+        )],
+        Settings::VirtualNetwork(_)
+        | Settings::PrivateEndpoint(_)
+        | Settings::PrivateDnsZone(_)
+        | Settings::PrivateDnsZoneLink(_)
+        | Settings::SignalRReplica(_)
+        | Settings::SignalRCustomCertificate(_)
+        | Settings::SignalRCustomDomain(_)
+        | Settings::ExternalRoleAssignment(_)
+        | Settings::ManagementLock(_) => Vec::new(),
         Settings::Storage(s) => {
             let mut rows = Vec::new();
             if !matches!(s.replication.as_str(), "GRS" | "RAGRS" | "GZRS" | "RAGZRS") {
@@ -105,20 +126,26 @@ fn table(resource: &Resource, graph: &ResourceGraph) -> Vec<(&'static [Target], 
                     ),
                 ));
             }
-            rows.extend([
-                // Terraform asks for `public_network_access_enabled = false`, ARM and Bicep for
-                // a default-deny network rule: one concern, two checks.
-                (TF, Skip::new("CKV_AZURE_59", PUBLIC_STORAGE)),
-                (ARM_BICEP, Skip::new("CKV_AZURE_35", PUBLIC_STORAGE)),
-                // Only ARM's check wants explicit network rules; Terraform's and Bicep's pass without them.
-                (
-                    &[Target::Arm][..],
-                    Skip::new(
-                        "CKV_AZURE_36",
-                        "the account has no network rules (it accepts every network: this stack has no VNet), so there is no trusted-services exception to add",
+            // Private mode closes the account to the internet and gives it private endpoints,
+            // which is what these checks ask for.
+            if s.public_network_access {
+                rows.extend([
+                    // Terraform asks for `public_network_access_enabled = false`, ARM and Bicep for
+                    // a default-deny network rule: one concern, two checks.
+                    (TF, Skip::new("CKV_AZURE_59", PUBLIC_STORAGE)),
+                    (ARM_BICEP, Skip::new("CKV_AZURE_35", PUBLIC_STORAGE)),
+                    // Only ARM's check wants explicit network rules; Terraform's and Bicep's pass without them.
+                    (
+                        &[Target::Arm][..],
+                        Skip::new(
+                            "CKV_AZURE_36",
+                            "the account has no network rules (it accepts every network: this stack has no VNet), so there is no trusted-services exception to add",
+                        ),
                     ),
-                ),
-                (TF, Skip::new("CKV2_AZURE_33", "no private endpoint: this stack has no VNet for one to live in")),
+                    (TF, Skip::new("CKV2_AZURE_33", "no private endpoint: this stack has no VNet for one to live in")),
+                ]);
+            }
+            rows.extend([
                 (
                     TF,
                     Skip::new(
@@ -166,11 +193,12 @@ fn table(resource: &Resource, graph: &ResourceGraph) -> Vec<(&'static [Target], 
         Settings::FunctionApp(f) => {
             let mut rows = Vec::new();
             // checkov has no checks for `azurerm_function_app_flex_consumption`.
+            let public_app = if f.vnet_subnet.is_some() { PRIVATE_MODE_APP } else { PUBLIC_APP };
             if !f.plan.is_flex() {
-                rows.push((TF, Skip::new("CKV_AZURE_221", PUBLIC_APP)));
+                rows.push((TF, Skip::new("CKV_AZURE_221", public_app)));
             }
             rows.extend([
-                (ARM_BICEP, Skip::new("CKV_AZURE_222", PUBLIC_APP)),
+                (ARM_BICEP, Skip::new("CKV_AZURE_222", public_app)),
                 (ARM_BICEP, Skip::new("CKV_AZURE_17", "browsers call negotiate; client certificates would lock them out")),
                 (ARM_BICEP, Skip::new("CKV_AZURE_212", instances_reason(f.plan))),
                 (

@@ -114,7 +114,8 @@ fn versions(graph: &ResourceGraph) -> Body {
             ("version", lit(&graph.info.azurerm_version)),
         ]),
     ));
-    let azapi = graph.get(ResId::HostKey).is_some();
+    // The host key and SignalR replicas have no azurerm resource (facts P19, P21).
+    let azapi = graph.in_order().any(|r| tf_type(r).starts_with("azapi_"));
     let providers = if azapi {
         // The host key has no azurerm resource (facts P19); `retry` is in azapi 2.x
         // (schemas/azapi: 2.5.0).
@@ -175,9 +176,12 @@ fn main(graph: &ResourceGraph) -> anyhow::Result<Body> {
             .build(),
         );
     }
-    let roles = graph
-        .in_order()
-        .any(|r| matches!(r.settings, Settings::RoleAssignment(_)));
+    let roles = graph.in_order().any(|r| {
+        matches!(
+            r.settings,
+            Settings::RoleAssignment(_) | Settings::ExternalRoleAssignment(_)
+        )
+    });
     if roles {
         body = body.add_block(
             Block::builder("data")

@@ -112,7 +112,18 @@ pub fn lower(r: &Resolved) -> Result<ResourceGraph, Vec<GraphError>> {
     ];
 
     let signalr_name = name(NameKey::Signalr);
-    let function_app = function_app(r, plan, &signalr_name);
+    let mut function_app = function_app(r, plan, &signalr_name);
+    let private = r.network.private();
+    if private {
+        function_app.vnet_subnet = Some(FUNCTIONS_SUBNET);
+        if plan.is_elastic_premium() {
+            // The content share (Azure Files) is reached through the VNet too
+            // (learn.microsoft.com/azure/azure-functions/functions-app-settings#website_contentovervnet).
+            function_app
+                .app_settings
+                .insert("WEBSITE_CONTENTOVERVNET".into(), "1".into());
+        }
+    }
     if plan.is_flex() {
         resources.push(node(
             ResId::PackageContainer,
@@ -137,6 +148,17 @@ pub fn lower(r: &Resolved) -> Result<ResourceGraph, Vec<GraphError>> {
                 default_action: acl.default_action.value.clone(),
                 public_allow: acl.public_allow.value.iter().map(|s| s.value.clone()).collect(),
                 public_deny: acl.public_deny.value.iter().map(|s| s.value.clone()).collect(),
+                // Private mode: the app's server and REST traffic (and clients inside the
+                // VNet) come through the private endpoint; the public side is what resolve
+                // left for browsers.
+                private_endpoints: if private {
+                    vec![PrivateEndpointAcl {
+                        endpoint: ResId::keyed(Kind::PrivateEndpoint, Key::from_static("signalr")),
+                        allow: PRIVATE_ENDPOINT_REQUEST_TYPES.iter().map(|t| t.to_string()).collect(),
+                    }]
+                } else {
+                    Vec::new()
+                },
             }),
         ));
     }
@@ -165,6 +187,13 @@ pub fn lower(r: &Resolved) -> Result<ResourceGraph, Vec<GraphError>> {
                 principal_type: "ServicePrincipal".into(),
             }),
         });
+    }
+    if private {
+        resources.extend(
+            network(r, plan)
+                .into_iter()
+                .map(|(id, name, settings)| node(id, name, settings)),
+        );
     }
     if r.monitoring.diagnostic_settings.value {
         // P16: the SignalR log flags and the Functions host only produce logs; a diagnostic
@@ -197,6 +226,8 @@ pub fn lower(r: &Resolved) -> Result<ResourceGraph, Vec<GraphError>> {
     if r.signalr.upstream.wiring.value == "one-apply" {
         // The host writes its secrets to its storage: the key comes after every role
         // assignment that gives the app's identity access to that storage (facts P19).
+        // In private mode the host reaches that storage only through its private endpoints,
+        // resolved by the zones linked to the VNet: those come first too.
         let storage = ResId::Storage;
         let after: Vec<ResId> = resources
             .iter()
@@ -204,6 +235,8 @@ pub fn lower(r: &Resolved) -> Result<ResourceGraph, Vec<GraphError>> {
                 Settings::RoleAssignment(ra) if ra.principal == ResId::FunctionApp && ra.scope == storage => {
                     Some(res.id)
                 }
+                Settings::PrivateEndpoint(pe) if pe.target == storage => Some(res.id),
+                Settings::PrivateDnsZoneLink(_) => Some(res.id),
                 _ => None,
             })
             .collect();
@@ -220,7 +253,204 @@ pub fn lower(r: &Resolved) -> Result<ResourceGraph, Vec<GraphError>> {
             }),
         });
     }
+    for replica in &r.signalr.replicas {
+        let region = &replica.location.value;
+        let id = ResId::keyed(Kind::SignalRReplica, Key::sanitized(region));
+        resources.push(node(
+            id,
+            replica_name(r.name(NameKey::Signalr), region),
+            Settings::SignalRReplica(SignalRReplica {
+                signalr: ResId::SignalR,
+                location: region.clone(),
+                sku: SignalRSku {
+                    name: r.signalr.sku.value.clone(),
+                    tier: r.signalr.tier.clone(),
+                    capacity: replica.capacity.value,
+                },
+            }),
+        ));
+    }
+    if let Some(domain) = &r.signalr.custom_domain {
+        let secret_id = domain.certificate_secret_id.value.trim_end_matches('/').to_string();
+        let (base, secret_name) = secret_id
+            .rsplit_once("/secrets/")
+            .map(|(b, n)| (format!("{b}/"), n.to_string()))
+            .unwrap_or_else(|| (secret_id.clone(), String::new()));
+        let access = ResId::role_assignment(Role::KeyVaultSecretsUser);
+        resources.push(Resource {
+            id: access,
+            name: format!(
+                "{} on {}",
+                Role::KeyVaultSecretsUser.display_name(),
+                domain.key_vault_id.value
+            ),
+            tags: Tags::new(),
+            settings: Settings::ExternalRoleAssignment(ExternalRoleAssignment {
+                scope_id: domain.key_vault_id.value.clone(),
+                principal: ResId::SignalR,
+                role: Role::KeyVaultSecretsUser,
+                role_definition_id: limits().role_id(Role::KeyVaultSecretsUser.label()).to_string(),
+                principal_type: "ServicePrincipal".into(),
+            }),
+        });
+        resources.push(Resource {
+            id: ResId::SignalRCustomCertificate,
+            name: secret_name.clone(),
+            tags: Tags::new(),
+            settings: Settings::SignalRCustomCertificate(CustomCertificate {
+                signalr: ResId::SignalR,
+                secret_id: secret_id.clone(),
+                key_vault_base_uri: base,
+                secret_name,
+                access,
+            }),
+        });
+        resources.push(Resource {
+            id: ResId::SignalRCustomDomain,
+            name: domain_name(&domain.host_name.value),
+            tags: Tags::new(),
+            settings: Settings::SignalRCustomDomain(CustomDomain {
+                signalr: ResId::SignalR,
+                certificate: ResId::SignalRCustomCertificate,
+                host_name: domain.host_name.value.clone(),
+            }),
+        });
+    }
+    if r.lock.value != "none" {
+        let after = resources
+            .iter()
+            .map(|res| res.id)
+            .filter(|id| *id != ResId::ResourceGroup)
+            .collect();
+        resources.push(Resource {
+            id: ResId::ManagementLock,
+            name: format!("lock-{}-{}", r.workload.value, r.environment.value),
+            tags: Tags::new(),
+            settings: Settings::ManagementLock(ManagementLock {
+                scope: ResId::ResourceGroup,
+                level: r.lock.value.clone(),
+                notes: "Managed by sigc: remove the lock (`lock = \"none\"`) before a deliberate teardown.".into(),
+                after,
+            }),
+        });
+    }
     ResourceGraph::new(info, resources)
+}
+
+/// The subnet the function app joins (regional VNet integration).
+pub const FUNCTIONS_SUBNET: ResId = ResId::keyed(Kind::Subnet, Key::from_static("functions"));
+/// The subnet that holds the private endpoints.
+pub const ENDPOINTS_SUBNET: ResId = ResId::keyed(Kind::Subnet, Key::from_static("endpoints"));
+/// What SignalR's private endpoint may carry: everything but `Trace` (facts §3).
+pub const PRIVATE_ENDPOINT_REQUEST_TYPES: [&str; 3] = ["ClientConnection", "ServerConnection", "RESTAPI"];
+
+/// Private link targets: key and group id, the private DNS zone each resolves through
+/// (learn.microsoft.com/azure/private-link/private-endpoint-dns), and the resource.
+const PRIVATE_LINKS: [(&str, &str, ResId); 5] = [
+    ("signalr", "privatelink.service.signalr.net", ResId::SignalR),
+    ("blob", "privatelink.blob.core.windows.net", ResId::Storage),
+    ("queue", "privatelink.queue.core.windows.net", ResId::Storage),
+    ("table", "privatelink.table.core.windows.net", ResId::Storage),
+    ("file", "privatelink.file.core.windows.net", ResId::Storage),
+];
+
+/// `[network] mode = "private"`: the VNet, its two subnets, and for SignalR and each
+/// storage service the host uses (file only where the plan keeps a content share) a
+/// private endpoint, its private DNS zone and the zone's link to the VNet.
+fn network(r: &Resolved, plan: FunctionPlan) -> Vec<(ResId, String, Settings)> {
+    let n = &r.network;
+    let base = |abbr: &str| format!("{abbr}-{}-{}", r.workload.value, r.environment.value);
+    let vnet_name = base("vnet");
+    let net = &limits().network;
+    let mut out = vec![
+        (
+            ResId::VirtualNetwork,
+            vnet_name.clone(),
+            Settings::VirtualNetwork(VirtualNetwork {
+                address_space: n.address_space.value.clone(),
+            }),
+        ),
+        (
+            FUNCTIONS_SUBNET,
+            "snet-functions".to_string(),
+            Settings::Subnet(Subnet {
+                vnet: ResId::VirtualNetwork,
+                address_prefix: n.functions_subnet.value.clone(),
+                delegation: Some(if plan.is_flex() {
+                    net.flex_delegation.clone()
+                } else {
+                    net.elastic_premium_delegation.clone()
+                }),
+            }),
+        ),
+        (
+            ENDPOINTS_SUBNET,
+            "snet-endpoints".to_string(),
+            Settings::Subnet(Subnet {
+                vnet: ResId::VirtualNetwork,
+                address_prefix: n.endpoints_subnet.value.clone(),
+                delegation: None,
+            }),
+        ),
+    ];
+    let pe_base = base("pe");
+    for (key, zone_name, target) in PRIVATE_LINKS {
+        if key == "file" && plan.is_flex() {
+            continue;
+        }
+        let key = Key::from_static(key);
+        let zone = ResId::keyed(Kind::PrivateDnsZone, key);
+        let endpoint = ResId::keyed(Kind::PrivateEndpoint, key);
+        let pe_name = endpoint.instance_name(&pe_base);
+        out.push((zone, zone_name.to_string(), Settings::PrivateDnsZone(PrivateDnsZone {})));
+        // Links are children of their zone; named apart anyway so every name in the stack
+        // is unique per type (the graph's duplicate check).
+        let link = ResId::keyed(Kind::PrivateDnsZoneLink, key);
+        out.push((
+            link,
+            link.instance_name(&vnet_name),
+            Settings::PrivateDnsZoneLink(PrivateDnsZoneLink {
+                zone,
+                vnet: ResId::VirtualNetwork,
+            }),
+        ));
+        out.push((
+            endpoint,
+            pe_name.clone(),
+            Settings::PrivateEndpoint(PrivateEndpoint {
+                subnet: ENDPOINTS_SUBNET,
+                target,
+                group_id: key.as_str().to_string(),
+                zone,
+                connection_name: pe_name,
+            }),
+        ));
+    }
+    out
+}
+
+/// `<signalr>-<region>`, the SignalR name cut so the whole fits the 63 characters a
+/// replica name may have (`^[a-zA-Z][a-zA-Z0-9-]{1,61}[a-zA-Z0-9]$`, signalr.json 2024-03-01).
+fn replica_name(signalr: &str, region: &str) -> String {
+    let room = 63usize.saturating_sub(region.len() + 1);
+    let head: String = signalr.chars().take(room).collect();
+    format!("{}-{region}", head.trim_end_matches('-'))
+}
+
+/// A resource name for the custom domain: its host name with `.` as `-`.
+fn domain_name(host: &str) -> String {
+    let name: String = host
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '-'
+            }
+        })
+        .take(63)
+        .collect();
+    name.trim_matches('-').to_string()
 }
 
 /// The system key the SignalR extension's webhook is authorised by (facts P20).
@@ -237,6 +467,7 @@ fn storage(r: &Resolved) -> Storage {
         min_tls_version: r.storage.min_tls_version.value.clone(),
         allow_blob_public_access: r.storage.allow_blob_public_access.value,
         https_only: true,
+        public_network_access: !r.network.private(),
     }
 }
 
@@ -305,6 +536,7 @@ fn function_app(r: &Resolved, plan: FunctionPlan, signalr_name: &str) -> Functio
             vec![RUN_FROM_PACKAGE.to_string()]
         },
         content_share: (!plan.is_flex()).then(|| content_share(app_name)),
+        vnet_subnet: None,
         flex: plan.is_flex().then(|| Flex {
             container: ResId::PackageContainer,
             container_name: PACKAGE_CONTAINER.into(),

@@ -176,6 +176,7 @@ pub fn dependencies(resource: &Resource) -> Vec<ResId> {
         Settings::FunctionApp(f) => {
             deps.extend([f.service_plan, f.storage, f.app_insights]);
             deps.extend(f.flex.as_ref().map(|flex| flex.container));
+            deps.extend(f.vnet_subnet);
         }
         Settings::SignalR(s) => {
             deps.extend(s.upstream.as_ref().map(|u| u.function_app));
@@ -185,8 +186,20 @@ pub fn dependencies(resource: &Resource) -> Vec<ResId> {
             deps.push(k.function_app);
             deps.extend(k.after.iter().copied());
         }
-        Settings::SignalRNetworkAcl(acl) => deps.push(acl.signalr),
+        Settings::SignalRNetworkAcl(acl) => {
+            deps.push(acl.signalr);
+            deps.extend(acl.private_endpoints.iter().map(|p| p.endpoint));
+        }
         Settings::RoleAssignment(ra) => deps.extend([ra.scope, ra.principal]),
+        Settings::VirtualNetwork(_) | Settings::PrivateDnsZone(_) => {}
+        Settings::ManagementLock(l) => deps.extend(l.after.iter().copied()),
+        Settings::Subnet(sn) => deps.push(sn.vnet),
+        Settings::PrivateEndpoint(pe) => deps.extend([pe.subnet, pe.target, pe.zone]),
+        Settings::PrivateDnsZoneLink(l) => deps.extend([l.zone, l.vnet]),
+        Settings::SignalRReplica(r) => deps.push(r.signalr),
+        Settings::SignalRCustomCertificate(c) => deps.extend([c.signalr, c.access]),
+        Settings::SignalRCustomDomain(d) => deps.extend([d.signalr, d.certificate]),
+        Settings::ExternalRoleAssignment(ra) => deps.push(ra.principal),
         Settings::DiagnosticSetting(d) => deps.extend([d.source, d.workspace]),
     }
     deps

@@ -22,14 +22,17 @@ pub enum Role {
     StorageQueueDataContributor,
     /// Identity-based host storage (tables, diagnostic events).
     StorageTableDataContributor,
+    /// SignalR's identity reads the custom domain's certificate from Key Vault.
+    KeyVaultSecretsUser,
 }
 
 impl Role {
-    pub const ALL: [Role; 4] = [
+    pub const ALL: [Role; 5] = [
         Role::SignalRServiceOwner,
         Role::StorageBlobDataOwner,
         Role::StorageQueueDataContributor,
         Role::StorageTableDataContributor,
+        Role::KeyVaultSecretsUser,
     ];
 
     /// The role's display name in Azure.
@@ -39,6 +42,7 @@ impl Role {
             Role::StorageBlobDataOwner => "Storage Blob Data Owner",
             Role::StorageQueueDataContributor => "Storage Queue Data Contributor",
             Role::StorageTableDataContributor => "Storage Table Data Contributor",
+            Role::KeyVaultSecretsUser => "Key Vault Secrets User",
         }
     }
 
@@ -49,6 +53,7 @@ impl Role {
             Role::StorageBlobDataOwner => "storage_blob_data_owner",
             Role::StorageQueueDataContributor => "storage_queue_data_contributor",
             Role::StorageTableDataContributor => "storage_table_data_contributor",
+            Role::KeyVaultSecretsUser => "key_vault_secrets_user",
         }
     }
 }
@@ -98,6 +103,20 @@ pub enum Kind {
     /// The function app's `signalr_extension` system key (`wiring = "one-apply"`).
     HostKey,
     RoleAssignment,
+    /// `[network] mode = "private"`: the VNet, keyed `main`.
+    VirtualNetwork,
+    /// Keyed `functions` (delegated, VNet integration) and `endpoints` (private endpoints).
+    Subnet,
+    /// Keyed by the private-link target: `signalr`, `blob`, `queue`, `table`, `file`.
+    PrivateEndpoint,
+    PrivateDnsZone,
+    PrivateDnsZoneLink,
+    /// A geo-replica of SignalR, keyed by its region.
+    SignalRReplica,
+    SignalRCustomCertificate,
+    SignalRCustomDomain,
+    /// The resource group's management lock.
+    ManagementLock,
     /// A diagnostic setting on one resource, to the Log Analytics workspace (P16).
     DiagnosticSetting,
 }
@@ -117,6 +136,15 @@ impl Kind {
             Kind::SignalRNetworkAcl => "signalr_network_acl",
             Kind::HostKey => "host_key",
             Kind::RoleAssignment => "role_assignment",
+            Kind::VirtualNetwork => "virtual_network",
+            Kind::Subnet => "subnet",
+            Kind::PrivateEndpoint => "private_endpoint",
+            Kind::PrivateDnsZone => "private_dns_zone",
+            Kind::PrivateDnsZoneLink => "private_dns_zone_link",
+            Kind::SignalRReplica => "signalr_replica",
+            Kind::SignalRCustomCertificate => "signalr_custom_certificate",
+            Kind::SignalRCustomDomain => "signalr_custom_domain",
+            Kind::ManagementLock => "management_lock",
             Kind::DiagnosticSetting => "diagnostic_setting",
         }
     }
@@ -293,6 +321,10 @@ impl ResId {
     pub const SignalR: ResId = ResId::main(Kind::SignalR);
     pub const SignalRNetworkAcl: ResId = ResId::main(Kind::SignalRNetworkAcl);
     pub const HostKey: ResId = ResId::main(Kind::HostKey);
+    pub const VirtualNetwork: ResId = ResId::main(Kind::VirtualNetwork);
+    pub const SignalRCustomCertificate: ResId = ResId::main(Kind::SignalRCustomCertificate);
+    pub const SignalRCustomDomain: ResId = ResId::main(Kind::SignalRCustomDomain);
+    pub const ManagementLock: ResId = ResId::main(Kind::ManagementLock);
 }
 
 impl ResId {
@@ -353,6 +385,9 @@ pub struct Resource {
 }
 
 /// The typed settings of each resource kind.
+// A graph holds one function app (the largest variant) among a few dozen nodes, built once
+// per run: boxing it would only add an indirection.
+#[allow(clippy::large_enum_variant)]
 #[derive(Clone, Debug, Serialize)]
 pub enum Settings {
     ResourceGroup,
@@ -366,6 +401,17 @@ pub enum Settings {
     SignalRNetworkAcl(NetworkAcl),
     HostKey(HostKey),
     RoleAssignment(RoleAssignment),
+    VirtualNetwork(VirtualNetwork),
+    Subnet(Subnet),
+    PrivateEndpoint(PrivateEndpoint),
+    PrivateDnsZone(PrivateDnsZone),
+    PrivateDnsZoneLink(PrivateDnsZoneLink),
+    SignalRReplica(SignalRReplica),
+    SignalRCustomCertificate(CustomCertificate),
+    SignalRCustomDomain(CustomDomain),
+    /// A role on a resource outside the stack (the custom domain's Key Vault).
+    ExternalRoleAssignment(ExternalRoleAssignment),
+    ManagementLock(ManagementLock),
     DiagnosticSetting(DiagnosticSetting),
 }
 
@@ -400,6 +446,8 @@ pub struct Storage {
     pub min_tls_version: String,
     pub allow_blob_public_access: bool,
     pub https_only: bool,
+    /// `false` in private mode: the account is reached through its private endpoints only.
+    pub public_network_access: bool,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -530,6 +578,9 @@ pub struct FunctionApp {
     /// Azure Files content share name (Y1 and EP only).
     pub content_share: Option<String>,
     pub flex: Option<Flex>,
+    /// The delegated subnet of regional VNet integration (private mode): all outbound
+    /// traffic goes through it (Flex always routes all of it; EP sets `vnetRouteAllEnabled`).
+    pub vnet_subnet: Option<ResId>,
     /// Hub names the generated Functions code serves.
     pub hubs: Vec<String>,
 }
@@ -618,6 +669,102 @@ pub struct NetworkAcl {
     /// Request types: `ClientConnection`, `ServerConnection`, `RESTAPI`, `Trace`.
     pub public_allow: Vec<String>,
     pub public_deny: Vec<String>,
+    /// Request types each private endpoint of the service may carry (private mode).
+    pub private_endpoints: Vec<PrivateEndpointAcl>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct PrivateEndpointAcl {
+    pub endpoint: ResId,
+    pub allow: Vec<String>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct VirtualNetwork {
+    /// One IPv4 CIDR block.
+    pub address_space: String,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Subnet {
+    pub vnet: ResId,
+    pub address_prefix: String,
+    /// The service the subnet is delegated to (`Microsoft.App/environments` for FC1,
+    /// `Microsoft.Web/serverFarms` for EP), `None` for the private endpoints' subnet.
+    pub delegation: Option<String>,
+}
+
+/// A private endpoint to one sub-resource of a resource in the stack, registered in its
+/// private DNS zone through a zone group.
+#[derive(Clone, Debug, Serialize)]
+pub struct PrivateEndpoint {
+    pub subnet: ResId,
+    pub target: ResId,
+    /// Private-link group id: `signalr`, `blob`, `queue`, `table`, `file`.
+    pub group_id: String,
+    pub zone: ResId,
+    /// The private-link connection's name (ARM `privateLinkServiceConnections[].name`).
+    pub connection_name: String,
+}
+
+/// A private DNS zone (`privatelink.service.signalr.net`, ...): global, named by the zone.
+#[derive(Clone, Debug, Serialize)]
+pub struct PrivateDnsZone {}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct PrivateDnsZoneLink {
+    pub zone: ResId,
+    pub vnet: ResId,
+}
+
+/// A SignalR geo-replica: the same SKU in another region, its own units.
+#[derive(Clone, Debug, Serialize)]
+pub struct SignalRReplica {
+    pub signalr: ResId,
+    pub location: String,
+    pub sku: SignalRSku,
+}
+
+/// SignalR's custom certificate, read from a versionless Key Vault secret by the
+/// service's identity once it holds "Key Vault Secrets User" on the vault.
+#[derive(Clone, Debug, Serialize)]
+pub struct CustomCertificate {
+    pub signalr: ResId,
+    /// The versionless secret URL as written.
+    pub secret_id: String,
+    /// `https://<vault>.vault.azure.net/`.
+    pub key_vault_base_uri: String,
+    pub secret_name: String,
+    /// The role assignment that must exist before SignalR reads the secret.
+    pub access: ResId,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct CustomDomain {
+    pub signalr: ResId,
+    pub certificate: ResId,
+    pub host_name: String,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct ExternalRoleAssignment {
+    /// The resource ID of the scope, outside the stack.
+    pub scope_id: String,
+    pub principal: ResId,
+    pub role: Role,
+    pub role_definition_id: String,
+    pub principal_type: String,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct ManagementLock {
+    pub scope: ResId,
+    /// `CanNotDelete` or `ReadOnly`.
+    pub level: String,
+    pub notes: String,
+    /// Every other resource of the stack: a `ReadOnly` lock placed earlier would refuse
+    /// their creation, and on teardown the lock goes first.
+    pub after: Vec<ResId>,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -663,7 +810,18 @@ impl Resource {
             Settings::SignalR(_) => "Microsoft.SignalRService/signalR",
             Settings::SignalRNetworkAcl(_) => "Microsoft.SignalRService/signalR (networkACLs)",
             Settings::HostKey(_) => "Microsoft.Web/sites/host/systemKeys",
-            Settings::RoleAssignment(_) => "Microsoft.Authorization/roleAssignments",
+            Settings::RoleAssignment(_) | Settings::ExternalRoleAssignment(_) => {
+                "Microsoft.Authorization/roleAssignments"
+            }
+            Settings::VirtualNetwork(_) => "Microsoft.Network/virtualNetworks",
+            Settings::Subnet(_) => "Microsoft.Network/virtualNetworks/subnets",
+            Settings::PrivateEndpoint(_) => "Microsoft.Network/privateEndpoints",
+            Settings::PrivateDnsZone(_) => "Microsoft.Network/privateDnsZones",
+            Settings::PrivateDnsZoneLink(_) => "Microsoft.Network/privateDnsZones/virtualNetworkLinks",
+            Settings::SignalRReplica(_) => "Microsoft.SignalRService/signalR/replicas",
+            Settings::SignalRCustomCertificate(_) => "Microsoft.SignalRService/signalR/customCertificates",
+            Settings::SignalRCustomDomain(_) => "Microsoft.SignalRService/signalR/customDomains",
+            Settings::ManagementLock(_) => "Microsoft.Authorization/locks",
             Settings::DiagnosticSetting(_) => "Microsoft.Insights/diagnosticSettings",
         }
     }
@@ -678,6 +836,9 @@ impl Resource {
             Settings::FunctionApp(f) => Some(format!("{} {}", f.runtime, f.runtime_version)),
             Settings::SignalRNetworkAcl(a) => Some(format!("default {}", a.default_action)),
             Settings::RoleAssignment(r) => Some(r.role.display_name().to_string()),
+            Settings::ExternalRoleAssignment(r) => Some(r.role.display_name().to_string()),
+            Settings::SignalRReplica(r) => Some(format!("{} x{} in {}", r.sku.name, r.sku.capacity, r.location)),
+            Settings::ManagementLock(l) => Some(l.level.clone()),
             _ => None,
         }
     }

@@ -11,6 +11,7 @@ mod functions;
 mod graph;
 mod input;
 mod naming;
+mod network;
 mod security;
 mod sku;
 mod upstream;
@@ -20,7 +21,7 @@ use crate::limits::{limits, Limits};
 use crate::resolve::{Profile, Resolved};
 
 /// Rule families, the part of an id before the `/` (CONTRACT §5).
-pub const FAMILIES: [&str; 9] = [
+pub const FAMILIES: [&str; 10] = [
     "input",
     "naming",
     "sku",
@@ -30,6 +31,7 @@ pub const FAMILIES: [&str; 9] = [
     "graph",
     "upstream",
     "functions",
+    "network",
 ];
 
 /// The level of a rule in one profile; `None` means the rule does not run.
@@ -197,8 +199,19 @@ static RULES: &[Rule] = &[
     naming::invalid_pattern::RULE,
     naming::invalid_tag::RULE,
     naming::reserved_word::RULE,
+    network::custom_domain_without_identity::RULE,
+    network::invalid_certificate_id::RULE,
+    network::invalid_cidr::RULE,
+    network::private_mode_on_y1::RULE,
+    network::public_access_without_private_endpoint::RULE,
+    network::replica_region_conflict::RULE,
+    network::subnet_outside_address_space::RULE,
+    network::subnet_too_small::RULE,
+    network::subnets_overlap::RULE,
     security::function_https_disabled::RULE,
     security::function_tls_below_1_2::RULE,
+    security::read_only_lock::RULE,
+    security::resource_group_unlocked::RULE,
     security::signalr_identity_missing::RULE,
     security::signalr_local_auth::RULE,
     security::storage_public_blob_access::RULE,
@@ -209,6 +222,9 @@ static RULES: &[Rule] = &[
     sku::free_in_production::RULE,
     sku::free_message_cap::RULE,
     sku::messages_over_quota::RULE,
+    sku::premium_feature_not_offered::RULE,
+    sku::private_mode_on_free::RULE,
+    sku::too_many_replicas::RULE,
     upstream::identity_auth_without_audience::RULE,
     upstream::pattern_matches_no_hub::RULE,
     upstream::trigger_not_routed::RULE,

@@ -103,6 +103,9 @@ pub struct Resolved {
     pub storage: Storage,
     pub monitoring: Monitoring,
     pub functions: Functions,
+    pub network: Network,
+    /// `none`, `CanNotDelete` or `ReadOnly`: the resource group's management lock.
+    pub lock: Setting<String>,
     pub targets: Setting<Vec<Target>>,
     pub azurerm_version: Setting<String>,
     /// `[outputs.terraform] required_version`.
@@ -134,6 +137,47 @@ pub struct SignalR {
     /// `None` when the tier offers no ACL and the user wrote none.
     pub network_acl: Option<NetworkAcl>,
     pub upstream: Upstream,
+    /// `[[signalr.replicas]]` in file order; empty when there are none.
+    pub replicas: Vec<Replica>,
+    /// The `replicas` array's span, when the file has one.
+    pub replicas_span: Option<Span>,
+    pub custom_domain: Option<CustomDomain>,
+}
+
+/// One geo-replica of the SignalR service.
+#[derive(Clone, Debug)]
+pub struct Replica {
+    pub location: Setting<String>,
+    /// Defaults to the primary's capacity.
+    pub capacity: Setting<u32>,
+    /// The `[[signalr.replicas]]` entry.
+    pub span: Span,
+}
+
+#[derive(Clone, Debug)]
+pub struct CustomDomain {
+    pub host_name: Setting<String>,
+    pub certificate_secret_id: Setting<String>,
+    pub key_vault_id: Setting<String>,
+    pub span: Span,
+}
+
+/// `[network]`: public, or private endpoints in a VNet sigc creates.
+#[derive(Clone, Debug)]
+pub struct Network {
+    /// `public` or `private`.
+    pub mode: Setting<String>,
+    pub address_space: Setting<String>,
+    pub functions_subnet: Setting<String>,
+    pub endpoints_subnet: Setting<String>,
+    /// The `[network]` table, or the file's start when it has none.
+    pub span: Span,
+}
+
+impl Network {
+    pub fn private(&self) -> bool {
+        self.mode.value == "private"
+    }
 }
 
 #[derive(Clone, Debug)]
@@ -259,6 +303,11 @@ pub fn resolve(env: &Env) -> Result<Resolved, Vec<Diagnostic>> {
     let signalr_origins = strings(&cors.and_then(|c| c.allowed_origins.clone()), &[], &cors_span);
 
     let acl_span = span_of(&s.network_acl, &sr_span);
+    let private_mode = env
+        .network
+        .as_ref()
+        .and_then(|n| n.get_ref().mode.as_ref())
+        .is_some_and(|m| m.get_ref() == "private");
     let network_acl = match (&s.network_acl, sku_facts.network_acl) {
         (None, false) => None,
         (acl, _) => {
@@ -275,6 +324,10 @@ pub fn resolve(env: &Env) -> Result<Resolved, Vec<Diagnostic>> {
                         .is_some_and(|d| d.get_ref() == "Allow")
                     {
                         &[]
+                    } else if private_mode {
+                        // Private mode: server and REST traffic take the private endpoint;
+                        // browsers keep the public client endpoint.
+                        &["ClientConnection"]
                     } else {
                         &["ClientConnection", "ServerConnection", "RESTAPI"]
                     },
@@ -307,7 +360,44 @@ pub fn resolve(env: &Env) -> Result<Resolved, Vec<Diagnostic>> {
         tables.insert("signalr.upstream".to_string(), u.span());
     }
 
+    let replicas = s
+        .replicas
+        .as_ref()
+        .map(|list| {
+            list.get_ref()
+                .iter()
+                .map(|r| {
+                    let e = r.get_ref();
+                    Replica {
+                        location: Setting::explicit(e.location.get_ref().clone(), e.location.span()),
+                        capacity: match &e.capacity {
+                            Some(c) => Setting::explicit(*c.get_ref(), c.span()),
+                            None => Setting::default(capacity.value, r.span()),
+                        },
+                        span: r.span(),
+                    }
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let custom_domain = s.custom_domain.as_ref().map(|c| {
+        let d = c.get_ref();
+        let text = |v: &S<String>| Setting::explicit(v.get_ref().clone(), v.span());
+        CustomDomain {
+            host_name: text(&d.host_name),
+            certificate_secret_id: text(&d.certificate_secret_id),
+            key_vault_id: text(&d.key_vault_id),
+            span: c.span(),
+        }
+    });
+    if let Some(c) = &s.custom_domain {
+        tables.insert("signalr.custom_domain".to_string(), c.span());
+    }
+
     let signalr = SignalR {
+        replicas,
+        replicas_span: s.replicas.as_ref().map(|r| r.span()),
+        custom_domain,
         tier: sku_facts.tier.clone(),
         sku,
         capacity,
@@ -346,6 +436,32 @@ pub fn resolve(env: &Env) -> Result<Resolved, Vec<Diagnostic>> {
         daily_quota_gb: pick(&mo.and_then(|t| t.daily_quota_gb.clone()), 0.0, &mo_span),
         diagnostic_settings: pick(&mo.and_then(|t| t.diagnostic_settings.clone()), true, &mo_span),
     };
+
+    let net_span = span_of(&env.network, &(0..0));
+    let n = env.network.as_ref().map(|t| t.get_ref());
+    // CONTRACT §3 defaults: a /16 with a /24 for each subnet.
+    let network = Network {
+        mode: pick(&n.and_then(|t| t.mode.clone()), "public".to_string(), &net_span),
+        address_space: pick(
+            &n.and_then(|t| t.address_space.clone()),
+            "10.40.0.0/16".to_string(),
+            &net_span,
+        ),
+        functions_subnet: pick(
+            &n.and_then(|t| t.functions_subnet.clone()),
+            "10.40.1.0/24".to_string(),
+            &net_span,
+        ),
+        endpoints_subnet: pick(
+            &n.and_then(|t| t.endpoints_subnet.clone()),
+            "10.40.2.0/24".to_string(),
+            &net_span,
+        ),
+        span: net_span,
+    };
+    if let Some(t) = &env.network {
+        tables.insert("network".to_string(), t.span());
+    }
 
     let fn_span = span_of(&env.functions, &(0..0));
     let f = env.functions.as_ref().map(|t| t.get_ref());
@@ -502,6 +618,8 @@ pub fn resolve(env: &Env) -> Result<Resolved, Vec<Diagnostic>> {
         storage,
         monitoring,
         functions,
+        network,
+        lock: pick(&e.lock, "none".to_string(), &env_span),
         targets,
         azurerm_version: pick(
             &o.and_then(|o| o.azurerm_version.clone()),

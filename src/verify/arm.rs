@@ -33,6 +33,10 @@ const SCHEMA_FILES: &[(&str, &str)] = &[
         include_str!("../../schemas/arm/2019-04-01/deploymentParameters.json"),
     ),
     (
+        "2020-05-01/Microsoft.Authorization.json",
+        include_str!("../../schemas/arm/2020-05-01/Microsoft.Authorization.json"),
+    ),
+    (
         "2020-02-02/Microsoft.Insights.Application.json",
         include_str!("../../schemas/arm/2020-02-02/Microsoft.Insights.Application.json"),
     ),
@@ -47,6 +51,14 @@ const SCHEMA_FILES: &[(&str, &str)] = &[
     (
         "2024-03-01/Microsoft.SignalRService.json",
         include_str!("../../schemas/arm/2024-03-01/Microsoft.SignalRService.json"),
+    ),
+    (
+        "2024-05-01/Microsoft.Network.NRP.json",
+        include_str!("../../schemas/arm/2024-05-01/Microsoft.Network.NRP.json"),
+    ),
+    (
+        "2024-06-01/Microsoft.Network.privateDns.json",
+        include_str!("../../schemas/arm/2024-06-01/Microsoft.Network.privateDns.json"),
     ),
     (
         "2024-11-01/Microsoft.Web.json",

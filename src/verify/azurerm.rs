@@ -68,6 +68,38 @@ const FILES: &[(&str, &str)] = &[
         include_str!("../../schemas/azurerm/azurerm_storage_container.json"),
     ),
     (
+        "azurerm_management_lock",
+        include_str!("../../schemas/azurerm/azurerm_management_lock.json"),
+    ),
+    (
+        "azurerm_private_dns_zone",
+        include_str!("../../schemas/azurerm/azurerm_private_dns_zone.json"),
+    ),
+    (
+        "azurerm_private_dns_zone_virtual_network_link",
+        include_str!("../../schemas/azurerm/azurerm_private_dns_zone_virtual_network_link.json"),
+    ),
+    (
+        "azurerm_private_endpoint",
+        include_str!("../../schemas/azurerm/azurerm_private_endpoint.json"),
+    ),
+    (
+        "azurerm_signalr_service_custom_certificate",
+        include_str!("../../schemas/azurerm/azurerm_signalr_service_custom_certificate.json"),
+    ),
+    (
+        "azurerm_signalr_service_custom_domain",
+        include_str!("../../schemas/azurerm/azurerm_signalr_service_custom_domain.json"),
+    ),
+    (
+        "azurerm_subnet",
+        include_str!("../../schemas/azurerm/azurerm_subnet.json"),
+    ),
+    (
+        "azurerm_virtual_network",
+        include_str!("../../schemas/azurerm/azurerm_virtual_network.json"),
+    ),
+    (
         "data.azurerm_client_config",
         include_str!("../../schemas/azurerm/data.azurerm_client_config.json"),
     ),

@@ -8,8 +8,9 @@ use super::syntax::{
 };
 use super::{CLIENT_CONFIG, HOST_KEYS, UPSTREAM_SWITCH};
 use crate::graph::{
-    FunctionApp, FunctionPlan, HostKey, NetworkAcl, ResId, Resource, ResourceGraph, RoleAssignment, Settings, SignalR,
-    StorageAuth, UpstreamAuth,
+    CustomCertificate, CustomDomain, ExternalRoleAssignment, FunctionApp, FunctionPlan, HostKey, ManagementLock,
+    NetworkAcl, PrivateDnsZoneLink, PrivateEndpoint, ResId, Resource, ResourceGraph, RoleAssignment, Settings, SignalR,
+    SignalRReplica, StorageAuth, Subnet, UpstreamAuth,
 };
 
 /// The azurerm resource type of a graph node.
@@ -27,13 +28,25 @@ pub fn tf_type(resource: &Resource) -> &'static str {
         Settings::SignalRNetworkAcl(_) => "azurerm_signalr_service_network_acl",
         Settings::RoleAssignment(_) => "azurerm_role_assignment",
         Settings::HostKey(_) => "azapi_resource",
+        Settings::VirtualNetwork(_) => "azurerm_virtual_network",
+        Settings::Subnet(_) => "azurerm_subnet",
+        Settings::PrivateEndpoint(_) => "azurerm_private_endpoint",
+        Settings::PrivateDnsZone(_) => "azurerm_private_dns_zone",
+        Settings::PrivateDnsZoneLink(_) => "azurerm_private_dns_zone_virtual_network_link",
+        // azurerm has no replica resource (facts P21, hashicorp/terraform-provider-azurerm#26636).
+        Settings::SignalRReplica(_) => "azapi_resource",
+        Settings::SignalRCustomCertificate(_) => "azurerm_signalr_service_custom_certificate",
+        Settings::SignalRCustomDomain(_) => "azurerm_signalr_service_custom_domain",
+        Settings::ExternalRoleAssignment(_) => "azurerm_role_assignment",
+        Settings::ManagementLock(_) => "azurerm_management_lock",
         Settings::DiagnosticSetting(_) => "azurerm_monitor_diagnostic_setting",
     }
 }
 
 /// The Terraform local name: the key of the graph address (`main`, the role, `westus2`),
 /// which [`crate::graph::Key`] keeps a valid label. The host key keeps the name it had
-/// before keyed identity, so existing state does not move.
+/// before keyed identity, so existing state does not move. Replicas (`azapi_resource`
+/// too) are labelled by their region, which never collides with it.
 pub fn local_name(id: &ResId) -> &str {
     match *id {
         ResId::HostKey => "signalr_extension_key",
@@ -132,6 +145,12 @@ pub fn resource_block(graph: &ResourceGraph, resource: &Resource) -> anyhow::Res
                 .add_attribute(("min_tls_version", lit(&st.min_tls_version)))
                 .add_attribute(("https_traffic_only_enabled", bool(st.https_only)))
                 .add_attribute(("allow_nested_items_to_be_public", bool(st.allow_blob_public_access)));
+            let b = if st.public_network_access {
+                b
+            } else {
+                // Private mode: reached through its private endpoints only.
+                b.add_attribute(("public_network_access_enabled", bool(false)))
+            };
             tags(b, resource).build()
         }
         Settings::PackageContainer(c) => start(resource)
@@ -151,6 +170,27 @@ pub fn resource_block(graph: &ResourceGraph, resource: &Resource) -> anyhow::Res
         Settings::SignalRNetworkAcl(acl) => network_acl(graph, resource, acl).with_context(what)?,
         Settings::RoleAssignment(ra) => role_assignment(graph, resource, ra).with_context(what)?,
         Settings::HostKey(k) => host_key(graph, resource, k).with_context(what)?,
+        Settings::VirtualNetwork(v) => {
+            let b = placed(graph, resource)
+                .with_context(what)?
+                .add_attribute(("address_space", strings(std::slice::from_ref(&v.address_space))));
+            tags(b, resource).build()
+        }
+        Settings::Subnet(sn) => subnet(graph, resource, sn).with_context(what)?,
+        Settings::PrivateEndpoint(pe) => private_endpoint(graph, resource, pe).with_context(what)?,
+        Settings::PrivateDnsZone(_) => {
+            // Private DNS zones are global: no `location`.
+            let b = start(resource)
+                .add_attribute(("name", lit(&resource.name)))
+                .add_attribute(("resource_group_name", rg(graph, "name")?));
+            tags(b, resource).build()
+        }
+        Settings::PrivateDnsZoneLink(l) => zone_link(graph, resource, l).with_context(what)?,
+        Settings::SignalRReplica(r) => replica(graph, resource, r).with_context(what)?,
+        Settings::SignalRCustomCertificate(c) => custom_certificate(graph, resource, c).with_context(what)?,
+        Settings::SignalRCustomDomain(d) => custom_domain(graph, resource, d).with_context(what)?,
+        Settings::ExternalRoleAssignment(ra) => external_role_assignment(graph, resource, ra).with_context(what)?,
+        Settings::ManagementLock(l) => management_lock(graph, resource, l).with_context(what)?,
         Settings::DiagnosticSetting(d) => {
             let mut b = start(resource)
                 .add_attribute(("name", lit(&resource.name)))
@@ -246,6 +286,9 @@ fn function_app(graph: &ResourceGraph, resource: &Resource, app: &FunctionApp) -
         ),
     }
     b = b.add_attribute(("https_only", bool(app.https_only)));
+    if let Some(subnet) = app.vnet_subnet {
+        b = b.add_attribute(("virtual_network_subnet_id", attr(graph, subnet, &["id"])?));
+    }
     if !settings.is_empty() {
         b = b.add_attribute(("app_settings", string_map(&settings)));
     }
@@ -261,6 +304,11 @@ fn function_app(graph: &ResourceGraph, resource: &Resource, app: &FunctionApp) -
         .add_attribute(("http2_enabled", bool(app.http2_enabled)))
         .add_attribute(("remote_debugging_enabled", bool(app.remote_debugging_enabled)));
     // The Flex resource has no `ftps_state` (see its schema in schemas/azurerm/).
+    // EP: all outbound traffic through the integration subnet (Flex routes all of it anyway;
+    // learn.microsoft.com/azure/azure-functions/functions-networking-options).
+    if app.vnet_subnet.is_some() && app.plan.is_elastic_premium() {
+        site = site.add_attribute(("vnet_route_all_enabled", bool(true)));
+    }
     if !app.plan.is_flex() {
         site = site.add_attribute(("ftps_state", lit(&app.ftps_state))).add_block(
             Block::builder("application_stack")
@@ -447,11 +495,19 @@ fn network_acl(graph: &ResourceGraph, resource: &Resource, acl: &NetworkAcl) -> 
     if !acl.public_deny.is_empty() {
         public = public.add_attribute(("denied_request_types", strings(&acl.public_deny)));
     }
-    Ok(start(resource)
+    let mut b = start(resource)
         .add_attribute(("signalr_service_id", attr(graph, acl.signalr, &["id"])?))
         .add_attribute(("default_action", lit(&acl.default_action)))
-        .add_block(public.build())
-        .build())
+        .add_block(public.build());
+    for pe in &acl.private_endpoints {
+        // Under `Allow` the provider takes only denials: the endpoint then needs none.
+        let mut block = Block::builder("private_endpoint").add_attribute(("id", attr(graph, pe.endpoint, &["id"])?));
+        if acl.default_action == "Deny" {
+            block = block.add_attribute(("allowed_request_types", strings(&pe.allow)));
+        }
+        b = b.add_block(block.build());
+    }
+    Ok(b.build())
 }
 
 /// Role assignment with a deterministic name: `uuidv5("url", "<scope>/<principal>/<role>")`,
@@ -481,5 +537,175 @@ fn role_assignment(graph: &ResourceGraph, resource: &Resource, ra: &RoleAssignme
         .add_attribute(("role_definition_id", definition))
         .add_attribute(("principal_id", principal))
         .add_attribute(("principal_type", lit(&ra.principal_type)))
+        .build())
+}
+
+fn subnet(graph: &ResourceGraph, resource: &Resource, sn: &Subnet) -> anyhow::Result<Block> {
+    let mut b = start(resource)
+        .add_attribute(("name", lit(&resource.name)))
+        .add_attribute(("resource_group_name", rg(graph, "name")?))
+        .add_attribute(("virtual_network_name", attr(graph, sn.vnet, &["name"])?))
+        .add_attribute(("address_prefixes", strings(std::slice::from_ref(&sn.address_prefix))));
+    match &sn.delegation {
+        Some(service) => {
+            b = b.add_block(
+                Block::builder("delegation")
+                    .add_attribute(("name", lit("delegation")))
+                    .add_block(
+                        Block::builder("service_delegation")
+                            .add_attribute(("name", lit(service)))
+                            .add_attribute((
+                                "actions",
+                                strings(&["Microsoft.Network/virtualNetworks/subnets/action".to_string()]),
+                            ))
+                            .build(),
+                    )
+                    .build(),
+            )
+        }
+        // Private endpoints ignore NSG and route policies unless enabled; keep them off.
+        None => b = b.add_attribute(("private_endpoint_network_policies", lit("Disabled"))),
+    }
+    Ok(b.build())
+}
+
+fn private_endpoint(graph: &ResourceGraph, resource: &Resource, pe: &PrivateEndpoint) -> anyhow::Result<Block> {
+    let b = placed(graph, resource)?
+        .add_attribute(("subnet_id", attr(graph, pe.subnet, &["id"])?))
+        .add_block(
+            Block::builder("private_service_connection")
+                .add_attribute(("name", lit(&pe.connection_name)))
+                .add_attribute(("private_connection_resource_id", attr(graph, pe.target, &["id"])?))
+                .add_attribute(("subresource_names", strings(std::slice::from_ref(&pe.group_id))))
+                .add_attribute(("is_manual_connection", bool(false)))
+                .build(),
+        )
+        .add_block(
+            Block::builder("private_dns_zone_group")
+                .add_attribute(("name", lit("default")))
+                .add_attribute((
+                    "private_dns_zone_ids",
+                    Expression::Array(vec![attr(graph, pe.zone, &["id"])?]),
+                ))
+                .build(),
+        );
+    Ok(tags(b, resource).build())
+}
+
+fn zone_link(graph: &ResourceGraph, resource: &Resource, l: &PrivateDnsZoneLink) -> anyhow::Result<Block> {
+    let b = start(resource)
+        .add_attribute(("name", lit(&resource.name)))
+        .add_attribute(("resource_group_name", rg(graph, "name")?))
+        .add_attribute(("private_dns_zone_name", attr(graph, l.zone, &["name"])?))
+        .add_attribute(("virtual_network_id", attr(graph, l.vnet, &["id"])?))
+        .add_attribute(("registration_enabled", bool(false)));
+    Ok(tags(b, resource).build())
+}
+
+/// The ARM API version of `Microsoft.SignalRService/signalR/replicas` (the SignalR one).
+pub const REPLICA_API: &str = "2024-03-01";
+
+/// A geo-replica through azapi: azurerm has none (facts P21). ARM type
+/// `Microsoft.SignalRService/signalR/replicas`, body `{sku, properties}` as in
+/// Azure/azure-rest-api-specs signalr.json 2024-03-01 (`SignalRReplicas_CreateOrUpdate`).
+fn replica(graph: &ResourceGraph, resource: &Resource, r: &SignalRReplica) -> anyhow::Result<Block> {
+    let b = start(resource)
+        .add_attribute((
+            "type",
+            lit(&format!("Microsoft.SignalRService/signalR/replicas@{REPLICA_API}")),
+        ))
+        .add_attribute(("name", lit(&resource.name)))
+        .add_attribute(("parent_id", attr(graph, r.signalr, &["id"])?))
+        .add_attribute(("location", lit(&r.location)))
+        .add_attribute((
+            "body",
+            ident_object(vec![(
+                "sku",
+                ident_object(vec![
+                    ("name", lit(&r.sku.name)),
+                    ("tier", lit(&r.sku.tier)),
+                    ("capacity", num(r.sku.capacity)),
+                ]),
+            )]),
+        ));
+    Ok(tags(b, resource).build())
+}
+
+/// The certificate from the versionless Key Vault secret: azurerm splits it into vault
+/// URI and secret name (`ParseOptionallyVersionedNestedItemID`,
+/// hashicorp/terraform-provider-azurerm:internal/services/signalr/signalr_service_custom_certificate_resource.go).
+/// SignalR's identity must read the secret first: after the role assignment.
+fn custom_certificate(graph: &ResourceGraph, resource: &Resource, c: &CustomCertificate) -> anyhow::Result<Block> {
+    let access = graph
+        .get(c.access)
+        .with_context(|| format!("{} is referenced but not in the graph", c.access.address()))?;
+    Ok(start(resource)
+        .add_attribute(("name", lit(&resource.name)))
+        .add_attribute(("signalr_service_id", attr(graph, c.signalr, &["id"])?))
+        .add_attribute(("custom_certificate_id", lit(&c.secret_id)))
+        .add_attribute((
+            "depends_on",
+            Expression::Array(vec![root(tf_type(access)).attr(local_name(&c.access)).build().into()]),
+        ))
+        .build())
+}
+
+fn custom_domain(graph: &ResourceGraph, resource: &Resource, d: &CustomDomain) -> anyhow::Result<Block> {
+    Ok(start(resource)
+        .add_attribute(("name", lit(&resource.name)))
+        .add_attribute(("signalr_service_id", attr(graph, d.signalr, &["id"])?))
+        .add_attribute(("domain_name", lit(&d.host_name)))
+        .add_attribute(("signalr_custom_certificate_id", attr(graph, d.certificate, &["id"])?))
+        .build())
+}
+
+/// A role on a resource outside the stack (the custom domain's vault), named like the
+/// stack's own role assignments (P12, P17).
+fn external_role_assignment(
+    graph: &ResourceGraph,
+    resource: &Resource,
+    ra: &ExternalRoleAssignment,
+) -> anyhow::Result<Block> {
+    let principal = principal_id(graph, ra.principal)?;
+    let seed = template(vec![
+        text(&ra.scope_id),
+        text("/"),
+        interp(principal.clone()),
+        text("/"),
+        text(&ra.role_definition_id),
+    ])?;
+    let definition = template(vec![
+        text("/subscriptions/"),
+        interp(reference(
+            "data",
+            &[CLIENT_CONFIG.0, CLIENT_CONFIG.1, "subscription_id"],
+        )),
+        text("/providers/Microsoft.Authorization/roleDefinitions/"),
+        text(&ra.role_definition_id),
+    ])?;
+    Ok(start(resource)
+        .add_attribute(("name", call("uuidv5", vec![lit("url"), seed])))
+        .add_attribute(("scope", lit(&ra.scope_id)))
+        .add_attribute(("role_definition_id", definition))
+        .add_attribute(("principal_id", principal))
+        .add_attribute(("principal_type", lit(&ra.principal_type)))
+        .build())
+}
+
+/// The resource group's lock, created after (and destroyed before) everything else.
+fn management_lock(graph: &ResourceGraph, resource: &Resource, l: &ManagementLock) -> anyhow::Result<Block> {
+    let mut after = Vec::new();
+    for dep in &l.after {
+        let target = graph
+            .get(*dep)
+            .with_context(|| format!("{} is referenced but not in the graph", dep.address()))?;
+        after.push(Expression::from(root(tf_type(target)).attr(local_name(dep)).build()));
+    }
+    Ok(start(resource)
+        .add_attribute(("name", lit(&resource.name)))
+        .add_attribute(("scope", attr(graph, l.scope, &["id"])?))
+        .add_attribute(("lock_level", lit(&l.level)))
+        .add_attribute(("notes", lit(&l.notes)))
+        .add_attribute(("depends_on", Expression::Array(after)))
         .build())
 }

@@ -29,7 +29,8 @@ declare_rule! {
     /// ## How to fix
     /// Add the named request types to `public_allow` (or remove them from
     /// `public_deny`). With `public_network_access = false` the public lists do not
-    /// apply and the rule stays quiet.
+    /// apply and the rule stays quiet. In `[network] mode = "private"` the function app's
+    /// REST calls take the private endpoint, so only `ClientConnection` must be public.
     ///
     /// ## Source
     /// https://learn.microsoft.com/en-us/azure/azure-signalr/howto-network-access-control
@@ -43,7 +44,9 @@ fn check(cx: &mut RuleCx<'_>) {
         return;
     }
     let mut needed = vec![(&nacl.client, "browsers and other clients cannot connect")];
-    if s.service_mode.value == nacl.serverless_mode {
+    // In private mode the function app reaches the REST API through the private endpoint,
+    // whose ACL sigc writes itself: only the clients need the public side.
+    if s.service_mode.value == nacl.serverless_mode && !cx.env.network.private() {
         needed.push((
             &nacl.rest_api,
             "the function app's SignalR output bindings cannot call the REST API",

@@ -4,7 +4,8 @@ use crate::policy::{declare_rule, RuleCx};
 
 declare_rule! {
     /// ## What it does
-    /// Checks that `signalr.capacity` is a unit count sold for the chosen `signalr.sku`.
+    /// Checks that `signalr.capacity`, and each replica's `capacity`, is a unit count sold for
+    /// the chosen `signalr.sku`.
     ///
     /// ## Why it matters
     /// azurerm validates capacity only against the union of all SKUs' lists, so a plan
@@ -28,33 +29,38 @@ declare_rule! {
 
 fn check(cx: &mut RuleCx<'_>) {
     let s = &cx.env.signalr;
-    if !s.capacity.explicit {
-        return;
-    }
     let sku = cx.limits.sku(&s.sku.value).expect("schema admits only listed SKUs");
-    if sku.capacity_allowed.contains(&s.capacity.value) {
-        return;
+    // The primary's units, then each replica's (a replica bills its own units of the same SKU).
+    let capacities = std::iter::once((&s.capacity, "signalr".to_string())).chain(
+        s.replicas
+            .iter()
+            .map(|r| (&r.capacity, format!("replica.{}", r.location.value))),
+    );
+    for (capacity, resource) in capacities {
+        if !capacity.explicit || sku.capacity_allowed.contains(&capacity.value) {
+            continue;
+        }
+        let offered = describe(&sku.capacity_allowed);
+        let nearest = sku
+            .capacity_allowed
+            .iter()
+            .copied()
+            .find(|&c| c >= capacity.value)
+            .unwrap_or(*sku.capacity_allowed.last().expect("every SKU offers a capacity"));
+        let d = cx
+            .diagnostic(format!(
+                "capacity `{}` is not offered by SKU `{}`",
+                capacity.value, s.sku.value
+            ))
+            .resource(resource)
+            .primary(capacity.span.clone(), "unsupported unit count")
+            .secondary(s.sku.span.clone(), format!("`{}` offers {offered}", s.sku.value))
+            .help(format!(
+                "set `capacity = {nearest}`, or choose a SKU that offers {} units",
+                capacity.value
+            ));
+        cx.emit(d);
     }
-    let offered = describe(&sku.capacity_allowed);
-    let nearest = sku
-        .capacity_allowed
-        .iter()
-        .copied()
-        .find(|&c| c >= s.capacity.value)
-        .unwrap_or(*sku.capacity_allowed.last().expect("every SKU offers a capacity"));
-    let d = cx
-        .diagnostic(format!(
-            "capacity `{}` is not offered by SKU `{}`",
-            s.capacity.value, s.sku.value
-        ))
-        .resource("signalr")
-        .primary(s.capacity.span.clone(), "unsupported unit count")
-        .secondary(s.sku.span.clone(), format!("`{}` offers {offered}", s.sku.value))
-        .help(format!(
-            "set `capacity = {nearest}`, or choose a SKU that offers {} units",
-            s.capacity.value
-        ));
-    cx.emit(d);
 }
 
 /// `1-10, 20-100 by 10` style description of a capacity list.

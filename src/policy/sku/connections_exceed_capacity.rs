@@ -5,7 +5,8 @@ use crate::policy::{declare_rule, RuleCx};
 declare_rule! {
     /// ## What it does
     /// Compares `[signalr.load] concurrent_connections` with what the SKU and capacity
-    /// carry (units x connections per unit, from `schemas/azure-limits.toml`).
+    /// carry (units x connections per unit, from `schemas/azure-limits.toml`), counting every
+    /// geo-replica's units.
     ///
     /// ## Why it matters
     /// SignalR refuses connections beyond its units' limit: the service is sized too
@@ -33,14 +34,16 @@ fn check(cx: &mut RuleCx<'_>) {
     let s = &cx.env.signalr;
     let Some(load) = &s.concurrent_connections else { return };
     let sku = cx.limits.sku(&s.sku.value).expect("schema admits only listed SKUs");
-    let carried = u64::from(s.capacity.value) * sku.concurrent_connections_per_unit;
+    // Geo-replicas serve clients with their own units: every replica's units count.
+    let carried = super::total_units(s) * sku.concurrent_connections_per_unit;
     if load.value <= carried {
         return;
     }
     let mut d = cx
         .diagnostic(format!(
-            "{} concurrent connections exceed the {carried} that `{}` x{} carries",
-            load.value, s.sku.value, s.capacity.value
+            "{} concurrent connections exceed the {carried} that {} carries",
+            load.value,
+            super::describe_units(s)
         ))
         .resource("signalr")
         .primary(load.span.clone(), "declared peak")
@@ -51,7 +54,10 @@ fn check(cx: &mut RuleCx<'_>) {
     if s.capacity.explicit {
         d = d.secondary(s.capacity.span.clone(), "capacity set here");
     }
-    d = match sku.capacity_for(load.value) {
+    // With replicas, the primary's share is what the replicas leave uncovered.
+    let replica_connections =
+        (super::total_units(s) - u64::from(s.capacity.value)) * sku.concurrent_connections_per_unit;
+    d = match sku.capacity_for(load.value.saturating_sub(replica_connections)) {
         Some(fit) => d.help(format!(
             "set `capacity = {fit}`, the smallest `{}` capacity that covers the load",
             s.sku.value

@@ -5,7 +5,7 @@ use crate::policy::{declare_rule, RuleCx};
 declare_rule! {
     /// ## What it does
     /// Warns when the declared `messages_per_day` exceeds the messages a paid SKU
-    /// includes for its capacity, with the daily overage estimate.
+    /// includes for its capacity (and its replicas' capacity), with the daily overage estimate.
     ///
     /// ## Why it matters
     /// Extra messages are delivered and billed: not an error, but a cost the team
@@ -34,16 +34,19 @@ fn check(cx: &mut RuleCx<'_>) {
     let Some(messages) = &s.messages_per_day else { return };
     let sku = cx.limits.sku(&s.sku.value).expect("schema admits only listed SKUs");
     let per_unit = sku.included_messages_per_unit_per_day;
-    let included = u64::from(s.capacity.value) * per_unit;
+    // Every replica's units include their own messages (and are billed as their own units).
+    let included = super::total_units(s) * per_unit;
     if !sku.extra_messages_billed || messages.value <= included {
         return;
     }
     let overage = messages.value - included;
-    let units = messages.value.div_ceil(per_unit);
+    let replica_units = super::total_units(s) - u64::from(s.capacity.value);
+    let units = messages.value.div_ceil(per_unit).saturating_sub(replica_units);
     let d = cx
         .diagnostic(format!(
-            "{} messages per day exceed the {included} included in `{}` x{}: about {overage} billed messages a day",
-            messages.value, s.sku.value, s.capacity.value
+            "{} messages per day exceed the {included} included in {}: about {overage} billed messages a day",
+            messages.value,
+            super::describe_units(s)
         ))
         .resource("signalr")
         .primary(messages.span.clone(), "declared load")
