@@ -73,6 +73,7 @@ RENAMES: dict[str, dict[tuple[str, ...], tuple[str, ...]]] = {
     },
     "Microsoft.Storage/storageAccounts": {
         ("properties", "supportsHttpsTrafficOnly"): ("enableHttpsTrafficOnly",),
+        ("properties", "networkAcls"): ("networkRuleSet",),
     },
     # Extension resources: ARM's `scope` is an argument in Pulumi.
     "Microsoft.Authorization/roleAssignments": {("scope",): ("scope",)},
@@ -121,6 +122,8 @@ def arm_leaf_name(r: dict) -> str | None:
 # --- the mocks ------------------------------------------------------------------------------
 
 SUB = "00000000-0000-0000-0000-000000000000"
+# Inputs that name a child resource's owner.
+OWNER_ARGS = ("resourceName", "accountName", "virtualNetworkName", "privateEndpointName", "privateZoneName")
 PUBLISHED_PACKAGE = "https://mock.blob.core.windows.net/packages/published.zip"
 
 
@@ -148,7 +151,9 @@ def run_program(program_dir: Path, config: dict[str, str]) -> list[dict]:
             ident = state.get("identity")
             if isinstance(ident, dict):
                 state["identity"] = dict(ident, principalId=f"principal-{azure_name}", tenantId="tenant")
-            rid = f"/subscriptions/{SUB}/mock/{token}/{azure_name}"
+            # A child's id names its owner too, as Azure's ids do.
+            owners = [str(inputs[k]) for k in OWNER_ARGS if k in inputs and inputs[k] != azure_name]
+            rid = "/".join([f"/subscriptions/{SUB}/mock/{token}", *owners, str(azure_name)])
             return [rid, state]
 
         def call(self, args: pulumi.runtime.MockCallArgs):
@@ -240,9 +245,8 @@ def pulumi_path(arm_type: str, path: tuple[str, ...]) -> tuple[str, ...]:
     for src, dst in RENAMES.get(arm_type, {}).items():
         if path[: len(src)] == src:
             return dst + path[len(src):]
-    if path and path[0] == "properties":
-        return path[1:]
-    return path
+    # The SDK flattens `properties` at every level (a subnet's addressPrefix is its own argument).
+    return tuple(seg for seg in path if seg != "properties")
 
 
 # Pulumi config key -> the ARM template parameter it stands for (the two-step switch).
@@ -275,7 +279,8 @@ def compare(arm: dict, registered: list[dict], config: dict[str, str] | None = N
     seen: set[tuple[str, str]] = set()
     for r in pool:
         token, key = next(((t, k) for t, k in TYPES.values() if t == r["type"]), (r["type"], ""))
-        ident = (token, str(r["inputs"].get(key, r["name"])).lower())
+        owners = tuple(str(r["inputs"].get(k, "")).lower() for k in OWNER_ARGS if k != key)
+        ident = (token, str(r["inputs"].get(key, r["name"])).lower(), owners)
         if ident in seen and key:
             problems.append(f"duplicate resource: {token} {ident[1]!r} is registered twice")
         seen.add(ident)
@@ -290,6 +295,12 @@ def compare(arm: dict, registered: list[dict], config: dict[str, str] | None = N
         candidates = [p for p in pool if p["type"] == token]
         if leaf is not None:
             candidates = [p for p in candidates if str(p["inputs"].get(name_key, "")).lower() == leaf.lower()]
+            # A child is named within its owner (every private endpoint's zone group is `default`).
+            full = res.get("name", "")
+            if "/" in full and t not in OWNER_NAMED:
+                owner = full.split("/")[0].lower()
+                candidates = [p for p in candidates if owner in {str(p["inputs"].get(k, "")).lower() for k in OWNER_ARGS}
+                              or owner in str(p["inputs"].get("parentResourcePath", "")).lower()]
         else:
             # A computed name (role assignments): match on the literal leaves instead.
             candidates = [p for p in candidates if not mismatches(t, res, p, params)]

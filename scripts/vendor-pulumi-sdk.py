@@ -64,7 +64,7 @@ TYPES = {
 
 # ARM keys the SDK spells differently on the wire (pulumi-azure-native renames them).
 WIRE_RENAMES = {
-    "Microsoft.Storage/storageAccounts": {"supportsHttpsTrafficOnly": "enableHttpsTrafficOnly"},
+    "Microsoft.Storage/storageAccounts": {"supportsHttpsTrafficOnly": "enableHttpsTrafficOnly", "networkAcls": "networkRuleSet"},
     "Microsoft.Insights/components": {"Application_Type": "applicationType", "WorkspaceResourceId": "workspaceResourceId"},
 }
 
@@ -122,7 +122,8 @@ def used_paths(templates: list[Path]) -> dict[str, dict]:
     def walk(value, tree: dict) -> None:
         if isinstance(value, dict):
             for k, v in value.items():
-                walk(v, tree.setdefault(k, {}))
+                # Nested ARM `properties` are flattened by the SDK too (a subnet's addressPrefix).
+                walk(v, tree if k == "properties" and isinstance(v, dict) else tree.setdefault(k, {}))
         elif isinstance(value, list):
             for v in value:
                 walk(v, tree)
@@ -147,6 +148,8 @@ def used_paths(templates: list[Path]) -> dict[str, dict]:
             else:
                 flat = dict(top, **{renames.get(k, k): v for k, v in props.items()})
             walk(flat, tree)
+            if isinstance(props, str):
+                tree.setdefault("properties", {})
             merge(tree, COMPUTED.get(t, {}))
             tree.setdefault(TYPES[t][2], {})
             # Arguments the printer adds that ARM spells elsewhere: the resource group, an
@@ -218,7 +221,9 @@ def main(argv: list[str]) -> int:
         module = importlib.import_module(f"pulumi_azure_native.{mod_name}")
         # The resource's own Args class, from its module: the package namespace may hold an
         # input type of the same name (network.VirtualNetworkArgs is the nested one).
-        args_cls = getattr(sys.modules[getattr(module, cls_name).__module__], f"{cls_name}Args")
+        # Where the names collide the SDK calls the resource's own class `<Class>InitArgs`.
+        own = sys.modules[getattr(module, cls_name).__module__]
+        args_cls = getattr(own, f"{cls_name}InitArgs", None) or getattr(own, f"{cls_name}Args")
         args = describe(module, args_cls, tree)
         for arg in args.values():
             # The constructor's first parameter is the Pulumi name `resource_name`; the SDK

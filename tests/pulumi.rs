@@ -76,7 +76,10 @@ fn every_key_read_is_a_pulumi_secret() {
         // Layout breaks lines anywhere inside brackets: compare without whitespace.
         let flat: String = program.chars().filter(|c| !c.is_whitespace()).collect();
         let mut reads = 0;
-        for invoke in ["storage.list_storage_account_keys_output(", "web.list_web_app_host_keys_output("] {
+        for invoke in [
+            "storage.list_storage_account_keys_output(",
+            "web.list_web_app_host_keys_output(",
+        ] {
             for (at, _) in flat.match_indices(invoke) {
                 reads += 1;
                 assert!(
@@ -158,9 +161,18 @@ fn p14_pulumi_keeps_the_published_package_on_y1_and_ep() {
     for plan in ["Y1", "EP1"] {
         let (_, program, _) = build(&env(plan, "one-apply"));
         assert!(program.contains("web.WebAppApplicationSettings("), "{plan}");
-        assert!(program.contains("web.list_web_app_application_settings_output("), "{plan}");
-        assert!(program.contains("\"WEBSITE_RUN_FROM_PACKAGE\" in current"), "{plan}: read only when present");
+        assert!(
+            program.contains("web.list_web_app_application_settings_output("),
+            "{plan}"
+        );
+        assert!(
+            program.contains("\"WEBSITE_RUN_FROM_PACKAGE\" in current"),
+            "{plan}: read only when present"
+        );
     }
     let (_, program, _) = build(&env("FC1", "one-apply"));
-    assert!(!program.contains("WebAppApplicationSettings"), "FC1 keeps its settings on the site");
+    assert!(
+        !program.contains("WebAppApplicationSettings"),
+        "FC1 keeps its settings on the site"
+    );
 }

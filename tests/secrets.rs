@@ -248,9 +248,15 @@ fn a_planted_secret_stays_in_its_app_setting() {
             let rel = path.strip_prefix(dir.path()).unwrap().display().to_string();
             if text.contains(PLANTED_KEY) {
                 assert!(
-                    ["main.tf", "main.tf.json", "azuredeploy.json", "stack.bicep", "pulumi/__main__.py"]
-                        .iter()
-                        .any(|f| rel.ends_with(f)),
+                    [
+                        "main.tf",
+                        "main.tf.json",
+                        "azuredeploy.json",
+                        "stack.bicep",
+                        "pulumi/__main__.py"
+                    ]
+                    .iter()
+                    .any(|f| rel.ends_with(f)),
                     "{rel} carries the planted key"
                 );
                 carried += 1;

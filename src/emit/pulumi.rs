@@ -281,6 +281,8 @@ struct Program<'a> {
     client_config: bool,
     /// Whether `_union` (ARM's `union()` of objects) is used.
     union_helper: bool,
+    /// Resources outside the stack a module acts on, by their full resource id.
+    external: BTreeMap<Ref, String>,
     /// The resources the one being printed depends on (invokes wait for them too).
     waits: Vec<String>,
 }
@@ -296,6 +298,7 @@ impl<'a> Program<'a> {
             uuid: false,
             client_config: false,
             union_helper: false,
+            external: BTreeMap::new(),
             waits: Vec::new(),
         }
     }
@@ -421,14 +424,27 @@ impl<'a> Program<'a> {
                 deployed.push(r.as_ref());
                 continue;
             }
-            let ResName::Computed(Expr::Name(target)) = &r.name else {
-                bail!(
-                    "the existing {} in a module is not named after a stack resource",
+            // Locals are per template: an earlier call's binding must not leak into this one.
+            self.external.remove(&r.key);
+            match (&r.name, &call.target) {
+                (ResName::Computed(Expr::Name(target)), None) => {
+                    let alias = self.var(*target)?.to_string();
+                    self.vars.insert(r.key, alias);
+                }
+                // A resource outside the stack (the custom domain's Key Vault): its id, as ARM
+                // spells it in the group the module deploys into.
+                (ResName::Computed(Expr::Str(name)), Some((subscription, group))) => {
+                    let id = format!(
+                        "/subscriptions/{subscription}/resourceGroups/{group}/providers/{}/{name}",
+                        r.ty
+                    );
+                    self.external.insert(r.key, id);
+                }
+                _ => bail!(
+                    "the existing {} in a module is neither a stack resource nor an external one",
                     r.symbol
-                )
-            };
-            let alias = self.var(*target)?.to_string();
-            self.vars.insert(r.key, alias);
+                ),
+            }
         }
         let mut out = String::new();
         let single = deployed.len() == 1;
@@ -528,6 +544,27 @@ impl<'a> Program<'a> {
         })
     }
 
+    /// A resource's id: its output, or the literal id of one outside the stack.
+    fn id_of(&self, r: Ref) -> Result<Py> {
+        if let Some(id) = self.external.get(&r) {
+            return Ok(Py::plain(py_str(id)));
+        }
+        // A child declared inside its owner (a VNet's subnets) is never its own Pulumi resource:
+        // its id is the owner's, then `/<type>/<name>`, as Azure's ids are built.
+        if let Ok(decl) = self.stack.get(r) {
+            if let (true, ResName::Child { parent, name }) = (decl.existing, &decl.name) {
+                let child_type = decl.ty.rsplit('/').next().unwrap_or_default();
+                let owner = self.id_of(*parent)?;
+                return Ok(Py::output(format!(
+                    "pulumi.Output.concat({}, {})",
+                    owner.code,
+                    py_str(&format!("/{child_type}/{name}"))
+                )));
+            }
+        }
+        Ok(Py::output(format!("{}.id", self.var(r)?)))
+    }
+
     /// The arguments that name the resource and place it (resource group, parent, scope).
     fn name_args(&mut self, r: &Resource, ty: &'a SdkType, args: &mut Vec<(String, String)>) -> Result<()> {
         let rg = self.var(self.stack.resource_group.key)?.to_string();
@@ -591,7 +628,7 @@ impl<'a> Program<'a> {
                 "resourceUri"
             };
             let py = self.arg(ty, scope_arg)?.py.clone();
-            args.push((py, format!("{}.id", self.var(scope)?)));
+            args.push((py, self.id_of(scope)?.code));
         } else if r.key != self.stack.resource_group.key && ty.args.contains_key("resourceGroupName") {
             args.push((self.arg(ty, "resourceGroupName")?.py.clone(), format!("{rg}.name")));
         }
@@ -640,6 +677,29 @@ impl<'a> Program<'a> {
         }
     }
 
+    /// The `key: value` items of a dict. A nested ARM `properties` object is flattened into
+    /// its owner, as the SDK does (a subnet's `addressPrefix` is the subnet's own argument).
+    fn field_parts(
+        &mut self,
+        fields: &[(String, Node)],
+        args: Option<&'a BTreeMap<String, Arg>>,
+        module: &str,
+        parts: &mut Vec<String>,
+    ) -> Result<()> {
+        for (k, v) in fields {
+            if let (Some(map), "properties", Node::Object(inner)) = (args, k.as_str(), v) {
+                if !map.contains_key("properties") {
+                    self.field_parts(inner, args, module, parts)?;
+                    continue;
+                }
+            }
+            let (key, arg) = Self::key(args, k)?;
+            let p = self.node(v, arg, module)?;
+            parts.push(format!("{key}: {}", p.code));
+        }
+        Ok(())
+    }
+
     /// A dict: SDK `*ArgsDict` keys (Python names) where the SDK describes them.
     fn fields(
         &mut self,
@@ -648,11 +708,7 @@ impl<'a> Program<'a> {
         module: &str,
     ) -> Result<Py> {
         let mut parts = Vec::new();
-        for (k, v) in fields {
-            let (key, arg) = Self::key(args, k)?;
-            let p = self.node(v, arg, module)?;
-            parts.push(format!("{key}: {}", p.code));
-        }
+        self.field_parts(fields, args, module, &mut parts)?;
         Ok(Py {
             code: format!("{{{}}}", parts.join(", ")),
             output: false,
@@ -679,7 +735,7 @@ impl<'a> Program<'a> {
             Expr::Param(p) if *p == UPSTREAM_SWITCH => Py::plain(UPSTREAM_CONFIG.into()),
             Expr::Param(p) => bail!("no Pulumi config for the ARM parameter {p}"),
             Expr::Var(v) => Py::plain(snake(v)),
-            Expr::Id(r) => Py::output(format!("{}.id", self.var(*r)?)),
+            Expr::Id(r) => self.id_of(*r)?,
             Expr::Name(r) => Py::output(format!("{}.name", self.var(*r)?)),
             Expr::Prop(r, path) => {
                 let mut code = self.var(*r)?.to_string();
