@@ -61,8 +61,8 @@ use super::CONTRACT_OUTPUTS;
 use crate::graph::{
     AppInsights, CustomCertificate, CustomDomain, DiagnosticSetting, ExternalRoleAssignment, FunctionApp, HostKey,
     Kind, LogAnalytics, LogSource, ManagementLock, NetworkAcl, PrivateDnsZoneLink, PrivateEndpoint, ResId,
-    Resource as GraphResource, ResourceGraph, RoleAssignment, ServicePlan, Settings, SignalR, SignalRReplica, Storage,
-    StorageAuth, Subnet, Upstream, UpstreamAuth, VirtualNetwork,
+    Resource as GraphResource, ResourceGraph, Role, RoleAssignment, ServicePlan, Settings, SignalR, SignalRReplica,
+    Storage, StorageAuth, Subnet, Upstream, UpstreamAuth, VirtualNetwork,
 };
 
 /// API versions: the newest stable of each type in schemas/arm (see its README).
@@ -1489,39 +1489,20 @@ fn role_assignment(
     templates: &mut Vec<Template>,
 ) -> Result<Resource> {
     let file = format!("role_assignment_{}.bicep", ra.scope.kind());
-    let template = match templates.iter().position(|t| t.file == file) {
-        Some(i) => i,
-        None => {
-            let (ty, api) = scope_type(graph, ra.scope)?;
-            templates.push(role_template(file.clone(), ty, api));
-            templates.len() - 1
-        }
-    };
-    let mut r = Resource::new(
-        Ref::Node(resource.id),
-        "Microsoft.Resources/deployments",
-        RESOURCES_API,
-        ResName::Top(format!("sigc-role-{}", ra.role.label().replace('_', "-"))),
-    );
-    r.module = Some(ModuleCall {
+    let template = template_index(templates, &file, || {
+        let (ty, api) = scope_type(graph, ra.scope)?;
+        Ok(role_template(file.clone(), ty, api))
+    })?;
+    let mut r = role_module(
+        resource,
+        ra.role,
         template,
-        params: vec![
-            (SCOPE_NAME, Expr::Name(Ref::Node(ra.scope))),
-            (PRINCIPAL_ID, Expr::PrincipalId(Ref::Node(ra.principal))),
-            (
-                ROLE_DEFINITION_ID,
-                Expr::Call(
-                    "subscriptionResourceId",
-                    vec![
-                        Expr::str("Microsoft.Authorization/roleDefinitions"),
-                        Expr::str(&ra.role_definition_id),
-                    ],
-                ),
-            ),
-            (PRINCIPAL_TYPE, Expr::str(&ra.principal_type)),
-        ],
-        target: None,
-    });
+        Expr::Name(Ref::Node(ra.scope)),
+        ra.principal,
+        &ra.role_definition_id,
+        &ra.principal_type,
+        None,
+    );
     r.comments = vec![
         format!(
             "Grants '{}' to the identity of {} on {}, in the module",
@@ -1532,6 +1513,56 @@ fn role_assignment(
         format!("{file}: the assignment's name is computed there from the principal id (P17)."),
     ];
     Ok(r)
+}
+
+/// The index of the stack's template `file`, made (once) by `make`.
+fn template_index(templates: &mut Vec<Template>, file: &str, make: impl FnOnce() -> Result<Template>) -> Result<usize> {
+    if let Some(i) = templates.iter().position(|t| t.file == file) {
+        return Ok(i);
+    }
+    templates.push(make()?);
+    Ok(templates.len() - 1)
+}
+
+/// The module call of a role-assignment template: `sigc-role-<role>`, passing the scope's
+/// name, the principal id, the role definition and the principal type (P17).
+#[allow(clippy::too_many_arguments)]
+fn role_module(
+    resource: &GraphResource,
+    role: Role,
+    template: usize,
+    scope_name: Expr,
+    principal: ResId,
+    role_definition_id: &str,
+    principal_type: &str,
+    target: Option<(String, String)>,
+) -> Resource {
+    let mut r = Resource::new(
+        Ref::Node(resource.id),
+        "Microsoft.Resources/deployments",
+        RESOURCES_API,
+        ResName::Top(format!("sigc-role-{}", role.label().replace('_', "-"))),
+    );
+    r.module = Some(ModuleCall {
+        template,
+        params: vec![
+            (SCOPE_NAME, scope_name),
+            (PRINCIPAL_ID, Expr::PrincipalId(Ref::Node(principal))),
+            (
+                ROLE_DEFINITION_ID,
+                Expr::Call(
+                    "subscriptionResourceId",
+                    vec![
+                        Expr::str("Microsoft.Authorization/roleDefinitions"),
+                        Expr::str(role_definition_id),
+                    ],
+                ),
+            ),
+            (PRINCIPAL_TYPE, Expr::str(principal_type)),
+        ],
+        target,
+    });
+    r
 }
 
 /// The API version of the Key Vault the custom domain's grant is scoped to (referenced only).
@@ -1556,38 +1587,20 @@ fn external_role_assignment(
         _ => bail!("`{}` is not a Key Vault resource ID", ra.scope_id),
     };
     let file = "role_assignment_key_vault.bicep".to_string();
-    let template = match templates.iter().position(|t| t.file == file) {
-        Some(i) => i,
-        None => {
-            templates.push(role_template(file.clone(), "Microsoft.KeyVault/vaults", KEY_VAULT_API));
-            templates.len() - 1
-        }
-    };
-    let mut r = Resource::new(
-        Ref::Node(resource.id),
-        "Microsoft.Resources/deployments",
-        RESOURCES_API,
-        ResName::Top(format!("sigc-role-{}", ra.role.label().replace('_', "-"))),
-    );
-    r.module = Some(ModuleCall {
+    let template = template_index(templates, &file, || {
+        Ok(role_template(file.clone(), "Microsoft.KeyVault/vaults", KEY_VAULT_API))
+    })?;
+    let target = Some((subscription, group.clone()));
+    let mut r = role_module(
+        resource,
+        ra.role,
         template,
-        params: vec![
-            (SCOPE_NAME, Expr::str(&name)),
-            (PRINCIPAL_ID, Expr::PrincipalId(Ref::Node(ra.principal))),
-            (
-                ROLE_DEFINITION_ID,
-                Expr::Call(
-                    "subscriptionResourceId",
-                    vec![
-                        Expr::str("Microsoft.Authorization/roleDefinitions"),
-                        Expr::str(&ra.role_definition_id),
-                    ],
-                ),
-            ),
-            (PRINCIPAL_TYPE, Expr::str(&ra.principal_type)),
-        ],
-        target: Some((subscription, group.clone())),
-    });
+        Expr::str(&name),
+        ra.principal,
+        &ra.role_definition_id,
+        &ra.principal_type,
+        target,
+    );
     r.comments = vec![
         format!(
             "Grants '{}' to the identity of {} on the Key Vault `{name}`, in its own group `{group}`.",
