@@ -452,3 +452,34 @@ key_vault_id = "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGrou
     );
     assert!(dir.join("bicep/role_assignment_key_vault.bicep").exists());
 }
+
+/// ARM and Bicep cannot name SignalR's private endpoint connection (Azure names it
+/// `<service>.<guid>` when the endpoint is created), and an unnamed endpoint falls to the
+/// default action. So in private mode they write `Allow` as the default and deny the public
+/// network every request type but ClientConnection: server and REST traffic reach SignalR only
+/// through the private endpoint, browsers keep the public client endpoint.
+#[test]
+fn arm_and_bicep_let_the_private_endpoint_carry_server_traffic_without_naming_it() {
+    let (ws, rc, err) = build(PRIVATE, &["arm", "bicep"]);
+    assert_eq!(rc, 0, "{err}");
+    let dir = env_dir(&ws);
+    let template: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(dir.join("arm/azuredeploy.json")).unwrap()).unwrap();
+    let inner = template["resources"][1]["properties"]["template"]["resources"]
+        .as_array()
+        .unwrap();
+    let signalr = inner
+        .iter()
+        .find(|r| r["type"] == "Microsoft.SignalRService/signalR")
+        .expect("SignalR");
+    let acl = &signalr["properties"]["networkACLs"];
+    assert_eq!(acl["defaultAction"], "Allow", "{acl}");
+    assert_eq!(acl["publicNetwork"]["allow"], serde_json::json!(["ClientConnection"]));
+    assert_eq!(
+        acl["publicNetwork"]["deny"],
+        serde_json::json!(["ServerConnection", "RESTAPI", "Trace"])
+    );
+    assert!(acl.get("privateEndpoints").is_none(), "no connection name is guessed");
+    let bicep = fs::read_to_string(dir.join("bicep/stack.bicep")).unwrap();
+    assert!(bicep.contains("defaultAction: 'Allow'"), "Bicep says what ARM says");
+}

@@ -1218,16 +1218,14 @@ fn signalr(graph: &ResourceGraph, resource: &GraphResource, s: &SignalR) -> Resu
         ));
     }
     if let Some(acl) = network_acl(graph, resource.id) {
+        let (default_action, public_allow, public_deny) = arm_acl(acl);
         properties.push((
             "networkACLs".into(),
             Node::obj([
-                ("defaultAction", Node::str(&acl.default_action)),
+                ("defaultAction", Node::str(default_action)),
                 (
                     "publicNetwork",
-                    Node::obj([
-                        ("allow", Node::strs(&acl.public_allow)),
-                        ("deny", Node::strs(&acl.public_deny)),
-                    ]),
+                    Node::obj([("allow", Node::strs(&public_allow)), ("deny", Node::strs(&public_deny))]),
                 ),
             ]),
         ));
@@ -1266,17 +1264,37 @@ fn signalr(graph: &ResourceGraph, resource: &GraphResource, s: &SignalR) -> Resu
     )]));
     r.properties = Some(Node::Object(properties));
     if network_acl(graph, resource.id).is_some_and(|acl| !acl.private_endpoints.is_empty()) {
-        // `networkACLs.privateEndpoints` names the service-side connection
-        // (`<service>.<guid>`), which exists only once the endpoint does: ARM cannot name
-        // it here (Terraform's separate ACL resource can, after the endpoint).
         r.comments = vec![
-            "Private endpoint traffic: the ACL entry of the private endpoint connection is the".into(),
-            "service's own (Azure names the connection when the endpoint is created); see README,".into(),
-            "Private networking.".into(),
+            "Private mode: `networkACLs.privateEndpoints` names the service-side connection".into(),
+            "(`<service>.<guid>`), which Azure names when the endpoint is created, so this template".into(),
+            "cannot list it. Instead the default action allows and the public network denies every".into(),
+            "request type it must not carry: the private endpoint gets what no rule denies, the public".into(),
+            "network only its allow list (README, Private networking).".into(),
         ];
     }
     Ok(r)
 }
+
+/// The ACL as ARM can write it: `(defaultAction, public allow, public deny)`. With private
+/// endpoints and a `Deny` default, ARM cannot name the endpoint's connection (Azure names it
+/// `<service>.<guid>` when the endpoint is created), and an unnamed endpoint falls to the
+/// default action: so the default becomes `Allow` and the public network denies every request
+/// type outside its allow list, which leaves the public side as before and lets the private
+/// endpoint carry what no rule denies (Terraform names the connection: it keeps the file's ACL).
+fn arm_acl(acl: &NetworkAcl) -> (&str, Vec<String>, Vec<String>) {
+    if acl.private_endpoints.is_empty() || acl.default_action != "Deny" {
+        return (&acl.default_action, acl.public_allow.clone(), acl.public_deny.clone());
+    }
+    let deny = REQUEST_TYPES
+        .iter()
+        .filter(|t| !acl.public_allow.iter().any(|a| a == *t))
+        .map(|t| t.to_string())
+        .collect();
+    ("Allow", acl.public_allow.clone(), deny)
+}
+
+/// SignalR's request types (facts: ACL request types), in the order ARM documents them.
+const REQUEST_TYPES: [&str; 4] = ["ClientConnection", "ServerConnection", "RESTAPI", "Trace"];
 
 /// The upstream as one expression: behind the switch, one `if()` (ARM evaluates only
 /// the taken branch, so the host key is read only when the switch is on; off, the
