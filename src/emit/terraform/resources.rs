@@ -4,7 +4,7 @@ use anyhow::{bail, Context};
 use hcl::{Block, BlockBuilder, Expression};
 
 use super::syntax::{
-    bool, call, cond, ident_object, interp, lit, num, reference, root, string_map, strings, template, text, var,
+    bool, call, cond, ident_object, interp, lit, num, reference, root, string_map, strings, template, text, var, Part,
 };
 use super::{CLIENT_CONFIG, HOST_KEYS, UPSTREAM_SWITCH};
 use crate::graph::{
@@ -515,12 +515,32 @@ fn network_acl(graph: &ResourceGraph, resource: &Resource, acl: &NetworkAcl) -> 
 fn role_assignment(graph: &ResourceGraph, resource: &Resource, ra: &RoleAssignment) -> anyhow::Result<Block> {
     let scope = attr(graph, ra.scope, &["id"])?;
     let principal = principal_id(graph, ra.principal)?;
-    let seed = template(vec![
+    role_block(
+        resource,
         interp(scope.clone()),
+        scope,
+        principal,
+        &ra.role_definition_id,
+        &ra.principal_type,
+    )
+}
+
+/// A role assignment named `uuidv5("url", "<scope id>/<principal id>/<role id>")` (P12, P17):
+/// the same name on every apply, a new one when the identity is recreated.
+fn role_block(
+    resource: &Resource,
+    scope_part: Part,
+    scope: Expression,
+    principal: Expression,
+    role_definition_id: &str,
+    principal_type: &str,
+) -> anyhow::Result<Block> {
+    let seed = template(vec![
+        scope_part,
         text("/"),
         interp(principal.clone()),
         text("/"),
-        text(&ra.role_definition_id),
+        text(role_definition_id),
     ])?;
     let definition = template(vec![
         text("/subscriptions/"),
@@ -529,14 +549,14 @@ fn role_assignment(graph: &ResourceGraph, resource: &Resource, ra: &RoleAssignme
             &[CLIENT_CONFIG.0, CLIENT_CONFIG.1, "subscription_id"],
         )),
         text("/providers/Microsoft.Authorization/roleDefinitions/"),
-        text(&ra.role_definition_id),
+        text(role_definition_id),
     ])?;
     Ok(start(resource)
         .add_attribute(("name", call("uuidv5", vec![lit("url"), seed])))
         .add_attribute(("scope", scope))
         .add_attribute(("role_definition_id", definition))
         .add_attribute(("principal_id", principal))
-        .add_attribute(("principal_type", lit(&ra.principal_type)))
+        .add_attribute(("principal_type", lit(principal_type)))
         .build())
 }
 
@@ -667,29 +687,14 @@ fn external_role_assignment(
     ra: &ExternalRoleAssignment,
 ) -> anyhow::Result<Block> {
     let principal = principal_id(graph, ra.principal)?;
-    let seed = template(vec![
+    role_block(
+        resource,
         text(&ra.scope_id),
-        text("/"),
-        interp(principal.clone()),
-        text("/"),
-        text(&ra.role_definition_id),
-    ])?;
-    let definition = template(vec![
-        text("/subscriptions/"),
-        interp(reference(
-            "data",
-            &[CLIENT_CONFIG.0, CLIENT_CONFIG.1, "subscription_id"],
-        )),
-        text("/providers/Microsoft.Authorization/roleDefinitions/"),
-        text(&ra.role_definition_id),
-    ])?;
-    Ok(start(resource)
-        .add_attribute(("name", call("uuidv5", vec![lit("url"), seed])))
-        .add_attribute(("scope", lit(&ra.scope_id)))
-        .add_attribute(("role_definition_id", definition))
-        .add_attribute(("principal_id", principal))
-        .add_attribute(("principal_type", lit(&ra.principal_type)))
-        .build())
+        lit(&ra.scope_id),
+        principal,
+        &ra.role_definition_id,
+        &ra.principal_type,
+    )
 }
 
 /// The resource group's lock, created after (and destroyed before) everything else.
