@@ -143,13 +143,11 @@ def used_paths(templates: list[Path]) -> dict[str, dict]:
             top = {k: v for k, v in r.items() if k not in ("type", "apiVersion", "name", "dependsOn", "metadata", "properties", "condition")}
             props = r.get("properties", {})
             if isinstance(props, str):
-                # Computed as a whole (a site's settings map, P14): the SDK's `properties` argument.
-                flat = dict(top, properties={})
+                # Computed as a whole (a site's settings map, P14): nothing to flatten.
+                flat = dict(top)
             else:
                 flat = dict(top, **{renames.get(k, k): v for k, v in props.items()})
             walk(flat, tree)
-            if isinstance(props, str):
-                tree.setdefault("properties", {})
             merge(tree, COMPUTED.get(t, {}))
             tree.setdefault(TYPES[t][2], {})
             # Arguments the printer adds that ARM spells elsewhere: the resource group, an
@@ -224,6 +222,10 @@ def main(argv: list[str]) -> int:
         # Where the names collide the SDK calls the resource's own class `<Class>InitArgs`.
         own = sys.modules[getattr(module, cls_name).__module__]
         args_cls = getattr(own, f"{cls_name}InitArgs", None) or getattr(own, f"{cls_name}Args")
+        if "properties" in inspect.signature(args_cls.__init__).parameters:
+            # The SDK takes the ARM body as one `properties` argument (the generic resource,
+            # a site's settings map): the printer passes it whole.
+            tree = dict(tree, properties={})
         args = describe(module, args_cls, tree)
         for arg in args.values():
             # The constructor's first parameter is the Pulumi name `resource_name`; the SDK

@@ -185,7 +185,7 @@ impl<'a> Program<'a> {
         for item in &self.stack.items {
             match item {
                 Item::Var(v) => {
-                    let value = self.expr(&v.value, None)?;
+                    let value = self.expr(&v.value)?;
                     let _ = writeln!(body, "{}\n", layout(&format!("{} = {}", snake(v.name), value.code), 0));
                 }
                 Item::Resource(r) if r.existing => {}
@@ -195,7 +195,7 @@ impl<'a> Program<'a> {
         }
         let mut exports = String::new();
         for o in &self.stack.outputs {
-            let value = self.expr(&o.value, None)?;
+            let value = self.expr(&o.value)?;
             let _ = writeln!(
                 exports,
                 "{}",
@@ -338,7 +338,7 @@ impl<'a> Program<'a> {
         let mut args: Vec<(String, String)> = Vec::new();
         self.name_args(r, ty, &mut args)?;
         if let Some(location) = &r.location {
-            args.push((self.arg(ty, "location")?.py.clone(), self.expr(location, None)?.code));
+            args.push((self.arg(ty, "location")?.py.clone(), self.expr(location)?.code));
         }
         if let Some(tags) = r.tags.as_ref().filter(|t| !t.is_empty()) {
             let items: Vec<String> = tags
@@ -353,25 +353,22 @@ impl<'a> Program<'a> {
                 args.push((arg.py.clone(), self.node(node, Some(arg), &ty.module)?.code));
             }
         }
-        if let Some(Node::Expr(whole)) = &r.properties {
-            // Computed as a whole (a site's settings map, P14): the SDK's `properties` map.
-            let arg = self.arg(ty, "properties")?;
-            args.push((arg.py.clone(), self.expr_in(whole, Some(arg), &ty.module)?.code));
-        } else if let Some(Node::Object(fields)) = &r.properties {
-            if r.ty == "Microsoft.Web/sites/host/systemKeys" {
-                // The generic resource takes the ARM body as one free-form argument.
-                args.push((
-                    "properties".into(),
-                    self.node(r.properties.as_ref().unwrap_or(&Node::Object(vec![])), None, &ty.module)?
-                        .code,
-                ));
-            } else {
+        match (&r.properties, ty.args.get("properties")) {
+            // The SDK takes the ARM body as one argument (the generic resource's free-form
+            // body, a site's settings map computed as a whole, P14).
+            (Some(body), Some(arg)) => args.push((arg.py.clone(), self.node(body, Some(arg), &ty.module)?.code)),
+            (Some(Node::Object(fields)), None) => {
                 for (key, node) in fields {
                     let wire = ty.renames.get(key).map(String::as_str).unwrap_or(key);
                     let arg = self.arg(ty, wire)?;
                     args.push((arg.py.clone(), self.node(node, Some(arg), &ty.module)?.code));
                 }
             }
+            (Some(other), None) => bail!(
+                "{}: the SDK flattens `properties`, but ARM computes it: {other:?}",
+                r.ty
+            ),
+            (None, _) => {}
         }
         let mut out = String::new();
         // The generic resource sends the `api_version` it is given: the ARM target's.
@@ -479,7 +476,7 @@ impl<'a> Program<'a> {
                 args.push(("api_version".into(), py_str(r.api)));
             }
             ResName::Computed(e) => {
-                let name = self.expr(e, None)?;
+                let name = self.expr(e)?;
                 args.push((name_py, name.code));
             }
         }
@@ -584,8 +581,9 @@ impl<'a> Program<'a> {
         }
     }
 
-    fn expr(&mut self, e: &Expr, arg: Option<&'a Arg>) -> Result<Py> {
-        self.expr_in(e, arg, "")
+    /// A value outside any SDK argument (a name, a location, an output): no enum applies.
+    fn expr(&mut self, e: &Expr) -> Result<Py> {
+        self.expr_in(e, None, "")
     }
 
     fn expr_in(&mut self, e: &Expr, arg: Option<&'a Arg>, module: &str) -> Result<Py> {
@@ -816,7 +814,7 @@ impl<'a> Program<'a> {
     }
 
     fn call(&mut self, name: &str, args: &[Expr]) -> Result<Py> {
-        let parts = args.iter().map(|a| self.expr(a, None)).collect::<Result<Vec<_>>>()?;
+        let parts = args.iter().map(|a| self.expr(a)).collect::<Result<Vec<_>>>()?;
         let codes: Vec<String> = parts.iter().map(|p| p.code.clone()).collect();
         Ok(match name {
             // ARM's guid() is a deterministic hash of its arguments; Pulumi gets the same
