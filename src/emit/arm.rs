@@ -545,6 +545,18 @@ mod tests {
 
     const PLANS: [FunctionPlan; 3] = [FunctionPlan::FC1, FunctionPlan::Y1, FunctionPlan::EP1];
 
+    /// The settings a Y1 app must get, in sorted order.
+    const Y1_SETTINGS: [&str; 8] = [
+        "APPLICATIONINSIGHTS_CONNECTION_STRING",
+        "AzureSignalRConnectionString__credential",
+        "AzureSignalRConnectionString__serviceUri",
+        "AzureWebJobsStorage",
+        "FUNCTIONS_EXTENSION_VERSION",
+        "FUNCTIONS_WORKER_RUNTIME",
+        "WEBSITE_CONTENTAZUREFILECONNECTIONSTRING",
+        "WEBSITE_CONTENTSHARE",
+    ];
+
     fn emitted(graph: &ResourceGraph) -> (Value, Value) {
         let files = emit(graph).expect("the sample emits");
         assert_eq!(files.len(), 2);
@@ -731,17 +743,7 @@ mod tests {
         assert_eq!(config["name"], "func-chat-dev/appsettings");
         let properties = config["properties"].as_str().unwrap();
         let at = |name: &str| properties.find(&format!("'{name}', ")).unwrap_or(usize::MAX);
-        let mut names: Vec<&str> = [
-            "APPLICATIONINSIGHTS_CONNECTION_STRING",
-            "AzureSignalRConnectionString__credential",
-            "AzureSignalRConnectionString__serviceUri",
-            "AzureWebJobsStorage",
-            "FUNCTIONS_EXTENSION_VERSION",
-            "FUNCTIONS_WORKER_RUNTIME",
-            "WEBSITE_CONTENTAZUREFILECONNECTIONSTRING",
-            "WEBSITE_CONTENTSHARE",
-        ]
-        .to_vec();
+        let mut names: Vec<&str> = Y1_SETTINGS.to_vec();
         let sorted = names.clone();
         names.sort_by_key(|n| at(n));
         assert_eq!(names, sorted, "one sorted object: {properties}");
@@ -750,16 +752,7 @@ mod tests {
             .filter(|n| at(n) != usize::MAX)
             .map(|n| n.to_string())
             .collect();
-        for required in [
-            "APPLICATIONINSIGHTS_CONNECTION_STRING",
-            "AzureSignalRConnectionString__credential",
-            "AzureSignalRConnectionString__serviceUri",
-            "AzureWebJobsStorage",
-            "FUNCTIONS_EXTENSION_VERSION",
-            "FUNCTIONS_WORKER_RUNTIME",
-            "WEBSITE_CONTENTAZUREFILECONNECTIONSTRING",
-            "WEBSITE_CONTENTSHARE",
-        ] {
+        for required in Y1_SETTINGS {
             assert!(names.iter().any(|n| n == required), "{required} missing on Y1");
         }
         assert!(!names.iter().any(|n| n == "APPINSIGHTS_INSTRUMENTATIONKEY"));
